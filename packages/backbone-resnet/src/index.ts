@@ -1,0 +1,4 @@
+/**
+ * `@tumorxai/backbone-resnet` — skeleton: the public API arrives with issue #3.
+ */
+export {};

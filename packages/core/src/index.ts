@@ -1,0 +1,41 @@
+/**
+ * `@tumorxai/core`: backends, typed errors, seeded randomness, schedules, safetensors and file
+ * I/O shared by every TumorXAI package.
+ */
+
+export {
+  type BackendName,
+  type BackendPreference,
+  type InitBackendOptions,
+  initBackend,
+  onBackendSelected,
+} from './backend.js';
+export {
+  AbortError,
+  BackendError,
+  ConfigError,
+  DataError,
+  DisposedError,
+  type ErrorMessageParts,
+  formatError,
+  IOError,
+  ShapeError,
+  TensorLeakError,
+  TumorxaiError,
+  type TumorxaiErrorCode,
+} from './errors.js';
+export { fileSystem, writeFileAtomic } from './io/file-system.js';
+export { createRng, type Rng, type RngState, rngFromState } from './rng.js';
+export {
+  type DecodedSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  entryToTensor,
+  type ReadSafetensorsOptions,
+  readSafetensors,
+  type SafetensorsDtype,
+  type SafetensorsEntry,
+  type SafetensorsInput,
+  writeSafetensors,
+} from './safetensors.js';
+export { cosineSchedule, type WarmupCosineLrOptions, warmupCosineLr } from './schedules.js';
