@@ -1,4 +1,5 @@
 /**
- * `@tumorxai/eval` — skeleton: the public API arrives with issue #9.
+ * `@tumorxai/eval`: evaluation of self-supervised backbones — metrics today; linear probe,
+ * fine-tuning, k-NN and reports arrive with issue #9.
  */
-export {};
+export * from './metrics/index.js';
