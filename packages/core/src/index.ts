@@ -39,3 +39,5 @@ export {
   writeSafetensors,
 } from './safetensors.js';
 export { cosineSchedule, type WarmupCosineLrOptions, warmupCosineLr } from './schedules.js';
+export { collapseThreshold, embeddingStd } from './ssl/embedding-std.js';
+export { l2Normalize } from './ssl/l2-normalize.js';
