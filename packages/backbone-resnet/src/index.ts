@@ -12,6 +12,28 @@ export {
   type ResNetArchitecture,
   type ResNetDepth,
 } from './architecture.js';
+export {
+  createFeatureExtractor,
+  defaultCamLayer,
+  type FeatureExtractorOptions,
+  listBlockOutputs,
+  listStageOutputs,
+} from './block-outputs.js';
 export { createResNet } from './create-resnet.js';
+export {
+  type ExportTorchvisionWeightsOptions,
+  exportTorchvisionWeights,
+} from './export-torchvision-weights.js';
+export { BN_EPSILON, BN_MOMENTUM } from './layers.js';
+export {
+  type LoadTorchvisionWeightsOptions,
+  type LoadTorchvisionWeightsReport,
+  loadTorchvisionWeights,
+} from './load-torchvision-weights.js';
 export type { ResNetOptions, ResNetPresetOptions } from './options.js';
 export { resnet18, resnet34, resnet50, resnet101, resnet152 } from './presets.js';
+export {
+  type MismatchedKey,
+  type StateDictDiff,
+  StateDictMismatchError,
+} from './state-dict-mismatch-error.js';

@@ -1,0 +1,220 @@
+/**
+ * Loads a torchvision ResNet `state_dict` (safetensors) into a model built by `createResNet`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ConfigError, type DecodedSafetensors, decodeSafetensors, IOError } from '@tumorxai/core';
+import { batchNormLayerNames, type StateDictSlot, stateDictLayout } from './state-dict-layout.js';
+import { type MismatchedKey, StateDictMismatchError } from './state-dict-mismatch-error.js';
+
+const FN = 'loadTorchvisionWeights';
+const FLOAT_DTYPES = new Set(['F32', 'F16', 'F64']);
+
+/** Options of {@link loadTorchvisionWeights}. */
+export interface LoadTorchvisionWeightsOptions {
+  /**
+   * Require the file and the model to match exactly (default `true`, like torch's
+   * `load_state_dict(strict=True)`): any missing, unexpected or mismatched key throws one
+   * {@link StateDictMismatchError} listing them all, and nothing is loaded. With `false`, the
+   * keys that match by name and shape are loaded and the rest is reported, not thrown.
+   */
+  strict?: boolean;
+  /**
+   * What to do with the classifier: `'load'` (default), `'skip'` (keep the model's own `fc`),
+   * or `'skipIfMismatched'` (load it only when the class counts agree, e.g. when fine-tuning
+   * ImageNet weights on 17 classes). A model without `fc` (`includeTop: false`) always ignores
+   * the file's `fc.*` keys.
+   */
+  fc?: 'load' | 'skip' | 'skipIfMismatched';
+  /**
+   * Prefix of the file's keys (default `''`), e.g. `'module.'` for a `DataParallel` checkpoint
+   * or `'backbone.'` for an SSL checkpoint; keys without it count as unexpected.
+   */
+  prefix?: string;
+}
+
+/** What {@link loadTorchvisionWeights} did. */
+export interface LoadTorchvisionWeightsReport {
+  /** Keys written into the model. */
+  loaded: string[];
+  /** Model keys absent from the file (non-strict only; strict throws). */
+  missing: string[];
+  /** File keys with no place in the model (non-strict only). */
+  unexpected: string[];
+  /** Keys left unloaded because their shape or dtype differs (non-strict only). */
+  mismatched: MismatchedKey[];
+  /** Keys deliberately not loaded: `fc.*` (by option or headless model), `num_batches_tracked`. */
+  skipped: string[];
+}
+
+function decode(bytes: Uint8Array | ArrayBuffer): DecodedSafetensors {
+  const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  try {
+    return decodeSafetensors(view);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new IOError(
+      {
+        fn: FN,
+        problem: `the weights are not a readable safetensors file (${reason})`,
+        fix: 'Pass the complete bytes of a .safetensors file (fs.readFileSync(path)), e.g. written by safetensors.torch.save_file(model.state_dict(), path)',
+      },
+      { cause },
+    );
+  }
+}
+
+function isStemSum(slot: StateDictSlot, got: number[]): boolean {
+  const want = slot.torchShape;
+  return (
+    slot.key === 'conv1.weight' &&
+    want.length === 4 &&
+    got.length === 4 &&
+    want[1] === 1 &&
+    got[1] === 3 &&
+    want[0] === got[0] &&
+    want[2] === got[2] &&
+    want[3] === got[3]
+  );
+}
+
+function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * Loads a torchvision ResNet `state_dict` stored as safetensors into `model` (built by
+ * `createResNet` / `resnet50` …, whose layer names are the `state_dict` prefixes), converting
+ * layouts: conv OIHW → HWIO, `fc.weight` (out, in) → (in, out), BN `weight` / `bias` /
+ * `running_mean` / `running_var` → `gamma` / `beta` / `moving_mean` / `moving_variance`.
+ * `num_batches_tracked` is ignored (tfjs does not count batches). F16 and F64 tensors are
+ * converted to float32.
+ *
+ * 1-channel models: a 3-channel `conv1.weight` (O, 3, 7, 7) is summed over its RGB axis into
+ * (O, 1, 7, 7), so a grey image `x` gives exactly what the RGB network gives for `[x, x, x]`
+ * (normalise the grey channel with one mean/std; ImageNet's per-channel statistics then no
+ * longer apply exactly).
+ *
+ * The model is changed in place (its variables are overwritten); validation happens before
+ * anything is written, so a throw leaves the model untouched. No tensors are left allocated.
+ *
+ * @param model A model from `createResNet` (pass the backbone, not a wrapper model around it).
+ * @param bytes The `.safetensors` file's bytes.
+ * @returns What was loaded, skipped and (non-strict) left out.
+ * @throws {StateDictMismatchError} (`E_SHAPE`) in strict mode, listing every missing,
+ *   unexpected and shape-mismatched key in one message.
+ * @throws {IOError} (`E_IO`) when the bytes are truncated or not safetensors.
+ * @throws {ConfigError} (`E_CONFIG`) on a model without ResNet layers or bad options.
+ * @example
+ * ```ts
+ * const model = resnet50({ inputShape: [224, 224, 3], includeTop: true });
+ * loadTorchvisionWeights(model, fs.readFileSync('resnet50.safetensors'));
+ * ```
+ */
+export function loadTorchvisionWeights(
+  model: tfl.LayersModel,
+  bytes: Uint8Array | ArrayBuffer,
+  options: LoadTorchvisionWeightsOptions = {},
+): LoadTorchvisionWeightsReport {
+  const { strict = true, fc = 'load', prefix = '' } = options;
+  if (!['load', 'skip', 'skipIfMismatched'].includes(fc)) {
+    throw new ConfigError({
+      fn: FN,
+      problem: 'unknown fc option',
+      expected: "'load' | 'skip' | 'skipIfMismatched'",
+      got: fc,
+    });
+  }
+  if (!model || !Array.isArray((model as { layers?: unknown }).layers)) {
+    throw new ConfigError({
+      fn: FN,
+      problem: 'model must be a tf.LayersModel',
+      got: typeof model,
+      fix: 'Pass the model returned by createResNet',
+    });
+  }
+  const slots = stateDictLayout(model);
+  if (slots.length === 0) {
+    throw new ConfigError({
+      fn: FN,
+      problem: `model "${model.name}" has no Conv2D, Dense or BatchNormalization layers at its top level`,
+      fix: 'Pass the backbone returned by createResNet, not a model that wraps it',
+    });
+  }
+  const { entries } = decode(bytes);
+  const file = new Map<string, (typeof entries)[string]>();
+  const unexpected: string[] = [];
+  for (const [name, entry] of Object.entries(entries)) {
+    if (name.startsWith(prefix)) file.set(name.slice(prefix.length), entry);
+    else unexpected.push(name);
+  }
+  const report: LoadTorchvisionWeightsReport = {
+    loaded: [],
+    missing: [],
+    unexpected,
+    mismatched: [],
+    skipped: [],
+  };
+  const used = new Set<string>();
+  for (const bn of batchNormLayerNames(model)) {
+    const key = `${bn}.num_batches_tracked`;
+    if (file.has(key)) {
+      used.add(key);
+      report.skipped.push(key);
+    }
+  }
+  const hasFc = slots.some((s) => s.layerName === 'fc');
+  if (!hasFc) {
+    for (const key of ['fc.weight', 'fc.bias']) {
+      if (file.has(key)) {
+        used.add(key);
+        report.skipped.push(key);
+      }
+    }
+  }
+  const toLoad: Array<{ slot: StateDictSlot; sum: boolean }> = [];
+  for (const slot of slots) {
+    const entry = file.get(slot.key);
+    if (entry) used.add(slot.key);
+    if (slot.layerName === 'fc' && fc === 'skip') {
+      report.skipped.push(slot.key);
+      continue;
+    }
+    if (!entry) {
+      report.missing.push(slot.key);
+      continue;
+    }
+    const sum = isStemSum(slot, entry.shape);
+    if (!FLOAT_DTYPES.has(entry.dtype) || !(sum || sameShape(slot.torchShape, entry.shape))) {
+      if (slot.layerName === 'fc' && fc === 'skipIfMismatched') report.skipped.push(slot.key);
+      else
+        report.mismatched.push({
+          key: slot.key,
+          expected: slot.torchShape,
+          got: entry.shape,
+          dtype: entry.dtype,
+        });
+      continue;
+    }
+    toLoad.push({ slot, sum });
+  }
+  for (const name of file.keys()) if (!used.has(name)) unexpected.push(prefix + name);
+  if (strict && report.missing.length + unexpected.length + report.mismatched.length > 0) {
+    throw new StateDictMismatchError(report, model.name);
+  }
+  for (const { slot, sum } of toLoad) {
+    const entry = file.get(slot.key)!;
+    tf.tidy(() => {
+      const data =
+        entry.data instanceof Float32Array
+          ? entry.data
+          : Float32Array.from(entry.data as Float64Array);
+      let value: tf.Tensor = tf.tensor(data, entry.shape, 'float32');
+      if (sum) value = tf.sum(value, 1, true);
+      if (slot.toTfPerm) value = tf.transpose(value, slot.toTfPerm);
+      slot.variable.write(value);
+    });
+    report.loaded.push(slot.key);
+  }
+  return report;
+}
