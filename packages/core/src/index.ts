@@ -39,5 +39,12 @@ export {
   writeSafetensors,
 } from './safetensors.js';
 export { cosineSchedule, type WarmupCosineLrOptions, warmupCosineLr } from './schedules.js';
+export { BatchNorm1d, type BatchNorm1dArgs } from './ssl/batch-norm-1d.js';
 export { collapseThreshold, embeddingStd } from './ssl/embedding-std.js';
 export { l2Normalize } from './ssl/l2-normalize.js';
+export {
+  createMlpHead,
+  type HeadInitializer,
+  type LastBatchNorm,
+  type MlpHeadOptions,
+} from './ssl/mlp-head.js';
