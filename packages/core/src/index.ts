@@ -25,6 +25,19 @@ export {
   type TumorxaiErrorCode,
 } from './errors.js';
 export { fileSystem, writeFileAtomic } from './io/file-system.js';
+export { AdamW, type AdamWOptions } from './optim/adamw.js';
+export { clipGradNorm, clipGradNormPerParameter } from './optim/clip.js';
+export { LARS, type LARSOptions } from './optim/lars.js';
+export { type MinimizeOptions, minimize } from './optim/minimize.js';
+export {
+  excludeBiasAndNorm,
+  type Optimizer,
+  type OptimizerState,
+  type OptimizerStepOptions,
+  type ParamFilter,
+  SlotOptimizer,
+} from './optim/optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
 export { createRng, type Rng, type RngState, rngFromState } from './rng.js';
 export {
   type DecodedSafetensors,

@@ -1,0 +1,79 @@
+/**
+ * One optimisation step: gradients of a loss closure with respect to an explicit variable list,
+ * optional clipping and gradient surgery, then the optimiser update — the inside of every
+ * `trainStep`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../errors.js';
+import { clipGradNorm, clipGradNormPerParameter } from './clip.js';
+import type { Optimizer, OptimizerStepOptions } from './optimizer.js';
+
+/** Options of {@link minimize}. */
+export interface MinimizeOptions extends OptimizerStepOptions {
+  /** Clip gradients to this norm (default: no clipping). */
+  clipGradNorm?: number;
+  /** `'global'` (default, PyTorch `clip_grad_norm_`) or `'per-parameter'` (DINO). */
+  clipMode?: 'global' | 'per-parameter';
+  /**
+   * Last chance to edit the gradients before the update (after clipping), e.g. DINO's frozen last
+   * layer returns `null` for those parameters. Runs inside a tidy; return new tensors or the ones
+   * received.
+   */
+  transformGradients?: (
+    grads: (tf.Tensor | null)[],
+    params: readonly tf.Variable[],
+  ) => (tf.Tensor | null)[];
+}
+
+/**
+ * Computes `lossFn()` and its gradients with respect to `params` (`tf.variableGrads`), clips
+ * them, and applies them with `optimizer`. Parameters the loss does not depend on get a `null`
+ * gradient and are skipped by the optimiser. Everything but the returned loss is disposed.
+ *
+ * Tensors that `lossFn` wants to keep (embeddings for the collapse monitor, say) must be passed
+ * through `tf.keep` inside it: the forward pass runs in a tidy.
+ *
+ * @param params Trainable variables, the same list at every step (optimiser slots are keyed by
+ *   position). Momentum / teacher copies must not be in it.
+ * @returns The loss, owned by the caller.
+ * @throws {ConfigError} when `params` is empty (tfjs throws when the loss depends on none of them).
+ * @example
+ * ```ts
+ * const vars = [...backbone.trainableWeights, ...head.trainableWeights].map((w) => w.read() as tf.Variable);
+ * const loss = minimize(optimizer, vars, () => lossOf(batch), { learningRate: 0.1 });
+ * ```
+ */
+export function minimize(
+  optimizer: Optimizer,
+  params: readonly tf.Variable[],
+  lossFn: () => tf.Scalar,
+  options: MinimizeOptions,
+): tf.Scalar {
+  if (params.length === 0) {
+    throw new ConfigError({
+      fn: 'minimize',
+      problem: 'no trainable parameters were given',
+      fix: 'Pass the trainable variables of the online networks',
+    });
+  }
+  const { value, grads } = tf.variableGrads(lossFn, params as tf.Variable[]);
+  try {
+    tf.tidy(() => {
+      let list: (tf.Tensor | null)[] = params.map((p) => grads[p.name] ?? null);
+      if (options.clipGradNorm !== undefined) {
+        list =
+          options.clipMode === 'per-parameter'
+            ? clipGradNormPerParameter(list, options.clipGradNorm)
+            : clipGradNorm(list, options.clipGradNorm).grads;
+      }
+      if (options.transformGradients) list = options.transformGradients(list, params);
+      optimizer.applyGradients(params, list, options);
+    });
+  } catch (error) {
+    value.dispose();
+    throw error;
+  } finally {
+    tf.dispose(grads);
+  }
+  return value;
+}
