@@ -61,3 +61,5 @@ export {
   type LastBatchNorm,
   type MlpHeadOptions,
 } from './ssl/mlp-head.js';
+export { MomentumEncoder, type MomentumEncoderOptions } from './ssl/momentum-encoder.js';
+export { assignWeights, collectWeights, weightsInCreationOrder } from './ssl/weights.js';
