@@ -1,9 +1,9 @@
 /**
  * Writes a model built by `createResNet` as a torchvision `state_dict` in safetensors.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, encodeSafetensors, type SafetensorsInput } from '@tumorxai/core';
+import { permuteAxes } from './permute.js';
 import { batchNormLayerNames, stateDictLayout } from './state-dict-layout.js';
 
 /** Options of {@link exportTorchvisionWeights}. */
@@ -50,10 +50,11 @@ export function exportTorchvisionWeights(
   const entries: Record<string, SafetensorsInput> = {};
   for (const slot of slots) {
     const value = slot.variable.read();
-    // A fresh copy: without a transpose, dataSync may return the variable's own storage.
+    const stored = value.dataSync() as Float32Array;
+    // Always a fresh array: without a permutation, dataSync may return the variable's storage.
     const data = slot.toTorchPerm
-      ? tf.tidy(() => tf.transpose(value, slot.toTorchPerm!).dataSync() as Float32Array)
-      : (value.dataSync() as Float32Array).slice();
+      ? permuteAxes(stored, value.shape, slot.toTorchPerm)
+      : stored.slice();
     entries[slot.key] = { dtype: 'F32', shape: slot.torchShape, data };
   }
   if (options.numBatchesTracked ?? true) {

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, type DecodedSafetensors, decodeSafetensors, IOError } from '@tumorxai/core';
+import { permuteAxes, sumInputChannels } from './permute.js';
 import { batchNormLayerNames, type StateDictSlot, stateDictLayout } from './state-dict-layout.js';
 import { type MismatchedKey, StateDictMismatchError } from './state-dict-mismatch-error.js';
 
@@ -204,16 +205,22 @@ export function loadTorchvisionWeights(
   }
   for (const { slot, sum } of toLoad) {
     const entry = file.get(slot.key)!;
-    tf.tidy(() => {
-      const data =
-        entry.data instanceof Float32Array
-          ? entry.data
-          : Float32Array.from(entry.data as Float64Array);
-      let value: tf.Tensor = tf.tensor(data, entry.shape, 'float32');
-      if (sum) value = tf.sum(value, 1, true);
-      if (slot.toTfPerm) value = tf.transpose(value, slot.toTfPerm);
-      slot.variable.write(value);
-    });
+    let data =
+      entry.data instanceof Float32Array
+        ? entry.data
+        : Float32Array.from(entry.data as Float64Array);
+    let shape = entry.shape;
+    if (sum) {
+      data = sumInputChannels(data, shape);
+      shape = [shape[0]!, 1, shape[2]!, shape[3]!];
+    }
+    if (slot.toTfPerm) {
+      data = permuteAxes(data, shape, slot.toTfPerm);
+      shape = slot.toTfPerm.map((axis) => shape[axis]!);
+    }
+    const value = tf.tensor(data, shape, 'float32');
+    slot.variable.write(value);
+    value.dispose();
     report.loaded.push(slot.key);
   }
   return report;

@@ -1,0 +1,286 @@
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  type DecodedSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  IOError,
+  type SafetensorsInput,
+  ShapeError,
+} from '@tumorxai/core';
+import { assertAllClose, fixturePath } from '@tumorxai/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  exportTorchvisionWeights,
+  loadTorchvisionWeights,
+  resnet18,
+  resnet34,
+  StateDictMismatchError,
+} from '../src/index.js';
+
+const fixtureBytes = readFileSync(fixturePath('resnet-cam/resnet18/weights.safetensors'));
+const fixture = decodeSafetensors(fixtureBytes);
+
+/** Re-encodes decoded entries, optionally renaming / dropping / replacing some. */
+function reencode(
+  decoded: DecodedSafetensors,
+  edit: (name: string, entry: SafetensorsInput) => [string, SafetensorsInput] | null,
+): Uint8Array {
+  const out: Record<string, SafetensorsInput> = {};
+  for (const [name, entry] of Object.entries(decoded.entries)) {
+    const edited = edit(name, entry as SafetensorsInput);
+    if (edited) out[edited[0]] = edited[1];
+  }
+  return encodeSafetensors(out);
+}
+
+function bytesOf(data: ArrayLike<number> | ArrayLike<bigint>): Uint8Array {
+  const typed = data as unknown as ArrayBufferView;
+  return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+}
+
+function snapshot(model: tfl.LayersModel): Uint8Array[] {
+  return model.getWeights().map((w) => bytesOf((w.dataSync() as Float32Array).slice()));
+}
+
+/** Byte equality (vitest's deep equality is too slow for millions of elements). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
+}
+
+function sameWeights(a: Uint8Array[], b: Uint8Array[]): boolean {
+  return a.length === b.length && a.every((x, i) => sameBytes(x, b[i]!));
+}
+
+function expectCaught(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}
+
+const tiny = { inputShape: [32, 32, 3], widthMultiplier: 1 / 8 } as const;
+
+describe('loadTorchvisionWeights / exportTorchvisionWeights', () => {
+  const model = resnet18({ inputShape: [32, 32, 3], includeTop: true, numClasses: 17, seed: 1 });
+  loadTorchvisionWeights(model, fixtureBytes);
+  afterAll(() => model.dispose());
+
+  it('round-trips every float tensor bit-exactly, with the same keys as torch’s state_dict', () => {
+    const exported = decodeSafetensors(exportTorchvisionWeights(model));
+    expect(Object.keys(exported.entries).sort()).toEqual(Object.keys(fixture.entries).sort());
+    expect(exported.metadata).toEqual({ format: 'pt' });
+    for (const [name, entry] of Object.entries(fixture.entries)) {
+      const got = exported.entries[name]!;
+      expect(got.shape, name).toEqual(entry.shape);
+      expect(got.dtype, name).toBe(entry.dtype);
+      if (name.endsWith('num_batches_tracked')) {
+        // tfjs does not count batches: exported as int64 0 (the fixture has 8).
+        expect(Array.from(got.data as BigInt64Array)).toEqual([0n]);
+      } else {
+        expect(sameBytes(bytesOf(got.data), bytesOf(entry.data)), name).toBe(true);
+      }
+    }
+  });
+
+  it('export → load → export is byte-identical, also for a fresh random model', () => {
+    const a = resnet18({ ...tiny, includeTop: true, numClasses: 3, seed: 1 });
+    const b = resnet18({ ...tiny, includeTop: true, numClasses: 3, seed: 2 });
+    const bytes = exportTorchvisionWeights(a);
+    loadTorchvisionWeights(b, bytes);
+    expect(sameBytes(exportTorchvisionWeights(b), bytes)).toBe(true);
+    expect(sameWeights(snapshot(b), snapshot(a))).toBe(true);
+    const withoutCounter = exportTorchvisionWeights(a, { numBatchesTracked: false });
+    expect(Object.keys(decodeSafetensors(withoutCounter).entries)).not.toContain(
+      'bn1.num_batches_tracked',
+    );
+    a.dispose();
+    b.dispose();
+  });
+
+  it('reads F64 files (cast to float32) and ArrayBuffers', () => {
+    const a = resnet18({ ...tiny, seed: 3 });
+    const b = resnet18({ ...tiny, seed: 4 });
+    const f32 = decodeSafetensors(exportTorchvisionWeights(a));
+    const f64 = reencode(f32, (name, e) => [
+      name,
+      e.dtype === 'F32'
+        ? { ...e, dtype: 'F64', data: Float64Array.from(e.data as Float32Array) }
+        : e,
+    ]);
+    loadTorchvisionWeights(
+      b,
+      f64.buffer.slice(f64.byteOffset, f64.byteOffset + f64.byteLength) as ArrayBuffer,
+    );
+    expect(sameWeights(snapshot(b), snapshot(a))).toBe(true);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('strict: one StateDictMismatchError lists missing keys, and leaves the model untouched', () => {
+    const deeper = resnet34({
+      inputShape: [32, 32, 3],
+      widthMultiplier: 1,
+      includeTop: true,
+      numClasses: 17,
+      seed: 5,
+    });
+    const before = snapshot(deeper);
+    const error = expectCaught(() =>
+      loadTorchvisionWeights(deeper, fixtureBytes),
+    ) as StateDictMismatchError;
+    expect(error).toBeInstanceOf(StateDictMismatchError);
+    expect(error).toBeInstanceOf(ShapeError);
+    expect((error as unknown as { code: string }).code).toBe('E_SHAPE');
+    expect(error.missing).toContain('layer1.2.conv1.weight');
+    expect(error.missing).toContain('layer3.5.bn2.running_var');
+    expect(error.unexpected).toEqual([]);
+    expect(error.mismatched).toEqual([]);
+    expect(error.message).toMatch(
+      /^loadTorchvisionWeights: the state_dict does not fit resnet34; missing keys \(\d+\): layer1\.2\.conv1\.weight/,
+    );
+    expect(error.message).toMatch(/Build the model with the depth/);
+    expect(sameWeights(snapshot(deeper), before)).toBe(true);
+    deeper.dispose();
+  });
+
+  it('lists missing, unexpected and mismatched keys together', () => {
+    const edited = reencode(fixture, (name, e) => {
+      if (name === 'layer4.1.bn2.running_var') return null;
+      if (name === 'layer2.0.conv1.weight')
+        return [name, { ...e, dtype: 'I32', data: Int32Array.from(e.data as Float32Array) }];
+      return [name === 'layer1.0.bn1.bias' ? 'layer1.0.bn1.beta' : name, e];
+    });
+    const error = expectCaught(() =>
+      loadTorchvisionWeights(model, edited),
+    ) as StateDictMismatchError;
+    expect(error.missing).toEqual(['layer1.0.bn1.bias', 'layer4.1.bn2.running_var']);
+    expect(error.unexpected).toEqual(['layer1.0.bn1.beta']);
+    expect(error.mismatched).toEqual([
+      {
+        key: 'layer2.0.conv1.weight',
+        expected: [128, 64, 3, 3],
+        got: [128, 64, 3, 3],
+        dtype: 'I32',
+      },
+    ]);
+    expect(error.message).toContain('missing keys (2)');
+    expect(error.message).toContain('unexpected keys (1): layer1.0.bn1.beta');
+    expect(error.message).toContain(
+      'layer2.0.conv1.weight expected [128,64,3,3] got [128,64,3,3] I32',
+    );
+
+    // Non-strict loads the rest and reports what it left out.
+    const fresh = resnet18({ inputShape: [32, 32, 3], includeTop: true, numClasses: 17, seed: 6 });
+    const before = fresh.getLayer('layer4.1.bn2').getWeights()[3]!.dataSync();
+    const report = loadTorchvisionWeights(fresh, edited, { strict: false });
+    expect(report.missing).toEqual(error.missing);
+    expect(report.unexpected).toEqual(error.unexpected);
+    expect(report.mismatched.map((m) => m.key)).toEqual(['layer2.0.conv1.weight']);
+    expect(report.loaded).toHaveLength(102 - 3);
+    expect(fresh.getLayer('layer4.1.bn2').getWeights()[3]!.dataSync()).toEqual(before);
+    expect(fresh.getLayer('layer4.1.bn2').getWeights()[2]!.dataSync()).toEqual(
+      fixture.entries['layer4.1.bn2.running_mean']!.data,
+    );
+    fresh.dispose();
+  });
+
+  it('fc with another class count: an error that suggests { fc: "skip" }, or skipped on request', () => {
+    const ten = resnet18({ inputShape: [32, 32, 3], includeTop: true, numClasses: 10, seed: 7 });
+    const error = expectCaught(() =>
+      loadTorchvisionWeights(ten, fixtureBytes),
+    ) as StateDictMismatchError;
+    expect(error.mismatched.map((m) => [m.key, m.expected, m.got])).toEqual([
+      ['fc.weight', [10, 512], [17, 512]],
+      ['fc.bias', [10], [17]],
+    ]);
+    expect(error.message).toMatch(/pass \{ fc: 'skip' \}.*numClasses 17\.$/);
+    const fcBefore = ten.getLayer('fc').getWeights()[0]!.dataSync();
+    const report = loadTorchvisionWeights(ten, fixtureBytes, { fc: 'skipIfMismatched' });
+    expect(report.skipped).toContain('fc.weight');
+    expect(report.loaded).toHaveLength(100);
+    expect(ten.getLayer('fc').getWeights()[0]!.dataSync()).toEqual(fcBefore);
+    expect(ten.getLayer('conv1').getWeights()[0]!.shape).toEqual([7, 7, 3, 64]);
+    // 'skipIfMismatched' still loads an fc whose shape matches; 'skip' never does.
+    expect(
+      loadTorchvisionWeights(model, fixtureBytes, { fc: 'skipIfMismatched' }).loaded,
+    ).toContain('fc.weight');
+    expect(loadTorchvisionWeights(model, fixtureBytes, { fc: 'skip' }).loaded).not.toContain(
+      'fc.weight',
+    );
+    ten.dispose();
+  });
+
+  it('a headless model (includeTop: false) ignores the file’s fc', () => {
+    const headless = resnet18({ inputShape: [32, 32, 3], seed: 8 });
+    const report = loadTorchvisionWeights(headless, fixtureBytes);
+    expect(report.skipped).toEqual(expect.arrayContaining(['fc.weight', 'fc.bias']));
+    expect(report.loaded).toHaveLength(100);
+    headless.dispose();
+  });
+
+  it('a prefixed checkpoint (module.) is diagnosed and loads with { prefix }', () => {
+    const prefixed = reencode(fixture, (name, e) => [`module.${name}`, e]);
+    const error = expectCaught(() => loadTorchvisionWeights(model, prefixed));
+    expect(error.message).toMatch(
+      /The file's keys start with "module\.": pass \{ prefix: 'module\.' \}\.$/,
+    );
+    expect(loadTorchvisionWeights(model, prefixed, { prefix: 'module.' }).loaded).toHaveLength(102);
+  });
+
+  it('sums a 3-channel stem over RGB for a 1-channel model: grey x ≡ RGB model on [x, x, x]', () => {
+    const grey = resnet18({ inputShape: [32, 32, 1], includeTop: true, numClasses: 17, seed: 9 });
+    loadTorchvisionWeights(grey, fixtureBytes);
+    expect(grey.getLayer('conv1').getWeights()[0]!.shape).toEqual([7, 7, 1, 64]);
+    const [a, b] = tf.tidy(() => {
+      const x = tf.randomNormal([2, 32, 32, 1], 0, 1, 'float32', 11);
+      return [grey.predict(x) as tf.Tensor, model.predict(tf.concat([x, x, x], 3)) as tf.Tensor];
+    });
+    const expected = b!.dataSync();
+    const scale = Math.max(...Array.from(expected, Math.abs));
+    assertAllClose(a!.dataSync(), expected, { atol: 1e-5 * scale, name: 'grey vs RGB logits' });
+    tf.dispose([a!, b!]);
+    grey.dispose();
+  });
+
+  it('rejects truncated or non-safetensors bytes with an IOError that says what to pass', () => {
+    for (const bytes of [
+      fixtureBytes.subarray(0, fixtureBytes.length - 1000),
+      new Uint8Array(4),
+      new TextEncoder().encode('not a file at all'),
+    ]) {
+      const error = expectCaught(() => loadTorchvisionWeights(model, bytes));
+      expect(error).toBeInstanceOf(IOError);
+      expect(error.message).toMatch(
+        /^loadTorchvisionWeights: the weights are not a readable safetensors file \(readSafetensors: .*\)\. Pass the complete bytes/,
+      );
+    }
+    expect(
+      expectCaught(() =>
+        loadTorchvisionWeights(model, fixtureBytes.subarray(0, fixtureBytes.length - 1000)),
+      ).message,
+    ).toMatch(/truncated/);
+  });
+
+  it('rejects bad options and non-ResNet models with ConfigErrors', () => {
+    expect(() => loadTorchvisionWeights(model, fixtureBytes, { fc: 'drop' as never })).toThrow(
+      /unknown fc option/,
+    );
+    expect(() => loadTorchvisionWeights({} as never, fixtureBytes)).toThrow(
+      /model must be a tf\.LayersModel/,
+    );
+    expect(() => exportTorchvisionWeights({} as never)).toThrow(/Pass the backbone/);
+  });
+
+  it('leaves no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    loadTorchvisionWeights(model, fixtureBytes);
+    exportTorchvisionWeights(model);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
