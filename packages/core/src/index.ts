@@ -53,8 +53,21 @@ export {
 } from './safetensors.js';
 export { cosineSchedule, type WarmupCosineLrOptions, warmupCosineLr } from './schedules.js';
 export { BatchNorm1d, type BatchNorm1dArgs } from './ssl/batch-norm-1d.js';
+export {
+  type BatchSource,
+  type TensorBatchSourceOptions,
+  tensorBatchSource,
+} from './ssl/batch-source.js';
+export {
+  type Checkpoint,
+  type CheckpointState,
+  checkpointFile,
+  readCheckpoint,
+  writeCheckpoint,
+} from './ssl/checkpoint.js';
 export { collapseThreshold, embeddingStd } from './ssl/embedding-std.js';
 export { l2Normalize } from './ssl/l2-normalize.js';
+export type { SSLMethod, TrainStepContext, TrainStepResult } from './ssl/method.js';
 export {
   createMlpHead,
   type HeadInitializer,
@@ -62,4 +75,15 @@ export {
   type MlpHeadOptions,
 } from './ssl/mlp-head.js';
 export { MomentumEncoder, type MomentumEncoderOptions } from './ssl/momentum-encoder.js';
+export { pretrain } from './ssl/pretrain.js';
+export type {
+  PretrainData,
+  PretrainOptions,
+  PretrainProgress,
+  PretrainResult,
+  PretrainSchedule,
+  PretrainWarning,
+  Scheduled,
+} from './ssl/pretrain-options.js';
 export { assignWeights, collectWeights, weightsInCreationOrder } from './ssl/weights.js';
+export * from './wasm/index.js';
