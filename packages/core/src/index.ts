@@ -86,4 +86,3 @@ export type {
   Scheduled,
 } from './ssl/pretrain-options.js';
 export { assignWeights, collectWeights, weightsInCreationOrder } from './ssl/weights.js';
-export * from './wasm/index.js';
