@@ -1,0 +1,111 @@
+/**
+ * Registration of the wasm training kernels.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputWasm } from './conv2d-backprop-input.js';
+import { tileWasm } from './tile.js';
+import { hasCapturedStockKernel, stockWasmKernel, type WasmKernelFunc } from './wasm-scratch.js';
+
+/** A kernel TumorXAI registers for the `wasm` backend, and why. */
+export interface WasmTrainingKernel {
+  /** The tfjs kernel name, e.g. `'Conv2DBackpropFilter'`. */
+  name: string;
+  /** `'added'` (the wasm backend has none) or `'replaced'` (the stock one is slow). */
+  kind: 'added' | 'replaced';
+  /** One line: why it is there. */
+  reason: string;
+  func: WasmKernelFunc;
+}
+
+/** Every kernel {@link registerWasmTrainingKernels} registers. */
+export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
+  {
+    name: 'Conv2DBackpropFilter',
+    kind: 'added',
+    reason: 'missing on wasm: without it no convolution can be trained',
+    func: conv2dBackpropFilterWasm,
+  },
+  {
+    name: 'Conv2DBackpropInput',
+    kind: 'replaced',
+    reason: 'the stock kernel is a scalar loop (~3 GFLOP/s); XNNPACK GEMM/convolution instead',
+    func: conv2dBackpropInputWasm,
+  },
+  {
+    name: 'Tile',
+    kind: 'replaced',
+    reason: "tfjs-core's BatchNorm gradient tiles [1,1,1,C]; block copies instead of per-element",
+    func: tileWasm,
+  },
+];
+
+function isOurs(name: string, func: WasmKernelFunc): boolean {
+  const current = tf.getKernel(name, 'wasm');
+  return current != null && (current.kernelFunc as unknown) === func;
+}
+
+/**
+ * Registers TumorXAI's training kernels for tfjs's `wasm` backend: the missing
+ * `Conv2DBackpropFilter`, and faster `Conv2DBackpropInput` and `Tile` (see
+ * {@link WASM_TRAINING_KERNELS} and the "Backends" section of the README for what each does and
+ * its measured effect). They are composed from the backend's own XNNPACK kernels; stock kernels
+ * that are replaced stay reachable, and are still used for the shapes where they are faster.
+ *
+ * Idempotent; {@link initBackend} calls it whenever it selects `wasm`. Call it yourself only if
+ * you activate the wasm backend without `initBackend` (then after importing
+ * `@tensorflow/tfjs-backend-wasm`, before or after `tf.setBackend('wasm')`).
+ *
+ * @returns The names of the kernels now registered.
+ * @throws {BackendError} when `@tensorflow/tfjs-backend-wasm` has not been imported (its kernels
+ *   are missing).
+ * @example
+ * ```ts
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { registerWasmTrainingKernels } from '@tumorxai/core';
+ *
+ * registerWasmTrainingKernels();
+ * await tf.setBackend('wasm');
+ * // tf.train.sgd(0.1).minimize(...) now works for CNNs on wasm
+ * ```
+ */
+export function registerWasmTrainingKernels(): string[] {
+  // Capture every stock kernel first so that a failure registers nothing.
+  stockWasmKernel('Conv2D');
+  for (const k of WASM_TRAINING_KERNELS) {
+    if (k.kind === 'replaced') stockWasmKernel(k.name);
+  }
+  for (const k of WASM_TRAINING_KERNELS) {
+    if (isOurs(k.name, k.func)) continue;
+    const previous = tf.getKernel(k.name, 'wasm');
+    if (previous != null) tf.unregisterKernel(k.name, 'wasm');
+    tf.registerKernel({
+      kernelName: k.name,
+      backendName: 'wasm',
+      kernelFunc: k.func as unknown as tf.KernelFunc,
+      // Keep the stock setup (it binds the C++ entry point the fallback path calls).
+      setupFunc: k.kind === 'replaced' ? stockWasmKernel(k.name).setupFunc : undefined,
+    });
+  }
+  return WASM_TRAINING_KERNELS.map((k) => k.name);
+}
+
+/**
+ * Restores the stock wasm kernels (and removes the added ones): for comparisons and tests.
+ * Idempotent.
+ *
+ * @example
+ * ```ts
+ * unregisterWasmTrainingKernels(); // stock tfjs-backend-wasm again
+ * ```
+ */
+export function unregisterWasmTrainingKernels(): void {
+  for (const k of WASM_TRAINING_KERNELS) {
+    if (!isOurs(k.name, k.func)) continue;
+    tf.unregisterKernel(k.name, 'wasm');
+    if (k.kind === 'replaced' && hasCapturedStockKernel(k.name)) {
+      tf.registerKernel(stockWasmKernel(k.name));
+    }
+  }
+}
