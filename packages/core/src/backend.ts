@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, ConfigError } from './errors.js';
+import { registerWasmTrainingKernels } from './wasm/register.js';
 
 /** Backends {@link initBackend} knows how to load. */
 export type BackendPreference = 'auto' | 'node-gpu' | 'node' | 'webgpu' | 'wasm' | 'cpu';
@@ -75,6 +76,11 @@ export function onBackendSelected(name: BackendName, hook: () => void): void {
   if (!list.includes(hook)) list.push(hook);
   selectionHooks.set(name, list);
 }
+
+// Without its training kernels the wasm backend cannot train a CNN (no Conv2DBackpropFilter).
+onBackendSelected('wasm', () => {
+  registerWasmTrainingKernels();
+});
 
 /** Whether a backend factory is registered (it is instantiated only by `setBackend`). */
 function isRegistered(tfName: string): boolean {
