@@ -81,8 +81,11 @@ export interface FeatureExtractorOptions {
  * (block outputs such as `layer3.1`, or any layer such as `relu` or `avgpool`). One name gives
  * one tensor `[batch, h, w, c]`; several give an array in the order asked.
  *
- * Ownership: the weights are shared, so training one trains the other; dispose the extractor
- * before (or instead of) the backbone, not after it.
+ * Ownership: the weights belong to `model` and are shared (training one trains the other).
+ * `extractor.dispose()` releases nothing and leaves `model` working; `model.dispose()` frees the
+ * weights of both. (tfjs counts a layer's users by how often it was *applied*, so a plain
+ * `tf.model({ inputs, outputs })` over existing layers would free the backbone's weights on
+ * `dispose()`; this extractor's `dispose` is made a no-op to avoid that.)
  *
  * @throws {ConfigError} on an unknown layer name, listing the block outputs and other layers.
  * @example
@@ -117,9 +120,11 @@ export function createFeatureExtractor(
     }
     return model.getLayer(name).output as tfl.SymbolicTensor;
   });
-  return tfl.model({
+  const extractor = tfl.model({
     inputs: model.inputs,
     outputs: outputs.length === 1 ? outputs[0]! : outputs,
     name: `${model.name}_features`,
   });
+  extractor.dispose = () => ({ refCountAfterDispose: 0, numDisposedVariables: 0 });
+  return extractor;
 }

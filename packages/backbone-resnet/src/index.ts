@@ -12,6 +12,7 @@ export {
   type ResNetArchitecture,
   type ResNetDepth,
 } from './architecture.js';
+export { assertResNetInput } from './assert-input.js';
 export {
   createFeatureExtractor,
   defaultCamLayer,

@@ -94,6 +94,11 @@ describe('createResNet', () => {
     }
     expect(model.outputs[0]!.shape).toEqual([null, 5]);
     model.dispose();
+    // Height and width are not swapped: 64×96 → layer4 2×3.
+    const wide = resnet18({ inputShape: [64, 96, 1], widthMultiplier: 1 / 8 });
+    expect(wide.getLayer('layer3.1').outputShape).toEqual([null, 4, 6, 32]);
+    expect(wide.getLayer('layer4.1').outputShape).toEqual([null, 2, 3, 64]);
+    wide.dispose();
   });
 
   it('is deterministic for a seed and draws conv kernels from N(0, 2/fan_out)', () => {

@@ -50,10 +50,16 @@ function loadFixture(name: string) {
   return { manifest, weights, input: nhwc('input', inputs.input!), expected };
 }
 
-describe.each(['resnet18', 'resnet18_64x96'])('torchvision parity: %s', (name) => {
+// The 64×96 fixture runs through a size-agnostic model ([null, null, 3]); the shapes of every
+// stage are still checked against the fixture's.
+describe.each([
+  ['resnet18', false],
+  ['resnet18_64x96', true],
+])('torchvision parity: %s', (name, anySize) => {
   const fx = loadFixture(name);
   const [, , h, w] = fx.manifest.input_shape_nchw;
-  const model = resnet18({ inputShape: [h, w, 3], includeTop: true, numClasses: 17 });
+  const inputShape = anySize ? ([null, null, 3] as const) : ([h, w, 3] as const);
+  const model = resnet18({ inputShape, includeTop: true, numClasses: 17 });
   const report = loadTorchvisionWeights(model, fx.weights);
   afterAll(() => {
     model.dispose();
@@ -99,18 +105,5 @@ describe.each(['resnet18', 'resnet18_64x96'])('torchvision parity: %s', (name) =
       expected.dispose();
     });
     tf.dispose(outputs);
-  });
-});
-
-describe('size-agnostic model', () => {
-  it('inputShape [null, null, 3] reproduces the 64×96 logits', () => {
-    const fx = loadFixture('resnet18_64x96');
-    const model = resnet18({ inputShape: [null, null, 3], includeTop: true, numClasses: 17 });
-    loadTorchvisionWeights(model, fx.weights);
-    const logits = tf.tidy(() => model.predict(fx.input) as tf.Tensor);
-    const expected = fx.expected.logits!.data as Float32Array;
-    assertAllClose(logits.dataSync(), expected, { atol: 1e-5 * maxAbs(expected), name: 'logits' });
-    tf.dispose([logits, fx.input]);
-    model.dispose();
   });
 });
