@@ -23,6 +23,22 @@ export interface MomentumEncoderOptions {
 
 type ModelClass = { fromConfig(cls: unknown, config: unknown): tfl.LayersModel };
 
+/**
+ * `to` reordered to pair with `from` by weight name (`layer/weight`) when both hold the same
+ * unique names, else `to` unchanged (creation order). A rebuild from config keeps the names but
+ * may build the layers in another order than the original code did (a ResNet's downsample
+ * branch), so creation order alone can pair the wrong weights.
+ */
+function matchByName(from: tfl.LayerVariable[], to: tfl.LayerVariable[]): tfl.LayerVariable[] {
+  const byName = new Map(to.map((w) => [w.originalName, w]));
+  const unique =
+    byName.size === to.length && new Set(from.map((w) => w.originalName)).size === from.length;
+  if (!unique || to.length !== from.length || !from.every((w) => byName.has(w.originalName))) {
+    return to;
+  }
+  return from.map((w) => byName.get(w.originalName)!);
+}
+
 function cloneFromConfig(source: tfl.LayersModel): tfl.LayersModel {
   const cls = source.constructor as unknown as ModelClass;
   try {
@@ -103,7 +119,7 @@ export class MomentumEncoder {
       });
     }
     const from = weightsInCreationOrder(source);
-    const to = weightsInCreationOrder(copy);
+    const to = matchByName(from, weightsInCreationOrder(copy));
     if (to.length !== from.length || to.some((w, k) => w.shape.join() !== from[k]!.shape.join())) {
       throw new ConfigError({
         fn,
