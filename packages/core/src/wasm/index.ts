@@ -1,6 +1,8 @@
 /**
  * Training on tfjs's `wasm` backend: the kernels it lacks or runs slowly.
  */
+
+export { type LeanGrads, leanVariableGrads } from './lean-variable-grads.js';
 export {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,

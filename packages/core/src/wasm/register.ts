@@ -4,8 +4,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.js';
+import {
+  BATCH_NORM_GRAD,
+  batchNormGradWasm,
+  RELU_GRAD,
+  reluGradWasm,
+} from './fused-grad-kernels.js';
+import { fusedBatchNormWasm, fusedConv2dWasm } from './kernel-attrs.js';
+import { maxPoolGradWasm } from './max-pool-grad.js';
+import { meanWasm, sumWasm } from './reduce.js';
+import { castWasm, identityWasm } from './share.js';
 import { tileWasm } from './tile.js';
-import { hasCapturedStockKernel, stockWasmKernel, type WasmKernelFunc } from './wasm-scratch.js';
+import {
+  hasCapturedStockKernel,
+  type KernelArgs,
+  stockWasmKernel,
+  type WasmKernelFunc,
+} from './wasm-scratch.js';
 
 /** A kernel TumorXAI registers for the `wasm` backend, and why. */
 export interface WasmTrainingKernel {
@@ -15,7 +30,7 @@ export interface WasmTrainingKernel {
   kind: 'added' | 'replaced';
   /** One line: why it is there. */
   reason: string;
-  func: WasmKernelFunc;
+  func: WasmKernelFunc | ((args: KernelArgs) => tf.TensorInfo[]);
 }
 
 /** Every kernel {@link registerWasmTrainingKernels} registers. */
@@ -38,9 +53,63 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
     reason: "tfjs-core's BatchNorm gradient tiles [1,1,1,C]; block copies instead of per-element",
     func: tileWasm,
   },
+  {
+    name: 'MaxPoolGrad',
+    kind: 'replaced',
+    reason: 'the stock kernel misroutes the gradient of windows whose values are all ≤ 0',
+    func: maxPoolGradWasm,
+  },
+  {
+    name: 'Identity',
+    kind: 'replaced',
+    reason: 'the engine clones every tensor it saves for backward with it; share, do not copy',
+    func: identityWasm,
+  },
+  {
+    name: 'Cast',
+    kind: 'replaced',
+    reason: 'same-dtype casts (tf.moments casts float32 to float32) share instead of copying',
+    func: castWasm,
+  },
+  {
+    name: 'Sum',
+    kind: 'replaced',
+    reason: 'sums over leading axes (BatchNorm statistics and gradients) without a transpose',
+    func: sumWasm,
+  },
+  {
+    name: 'Mean',
+    kind: 'replaced',
+    reason: 'means over leading axes without a transpose; records its axes for the BN rule',
+    func: meanWasm,
+  },
+  {
+    name: 'FusedBatchNorm',
+    kind: 'replaced',
+    reason: 'the stock kernel, recording ε for the fused BatchNorm gradient',
+    func: fusedBatchNormWasm,
+  },
+  {
+    name: 'FusedConv2D',
+    kind: 'replaced',
+    reason: 'the stock kernel, recording strides/padding for the fused conv gradient rule',
+    func: fusedConv2dWasm,
+  },
+  {
+    name: BATCH_NORM_GRAD,
+    kind: 'added',
+    reason: 'training BatchNorm gradient in two passes (used by leanVariableGrads)',
+    func: batchNormGradWasm,
+  },
+  {
+    name: RELU_GRAD,
+    kind: 'added',
+    reason: 'ReLU gradient in one pass (used by leanVariableGrads)',
+    func: reluGradWasm,
+  },
 ];
 
-function isOurs(name: string, func: WasmKernelFunc): boolean {
+function isOurs(name: string, func: WasmTrainingKernel['func']): boolean {
   const current = tf.getKernel(name, 'wasm');
   return current != null && (current.kernelFunc as unknown) === func;
 }
