@@ -157,7 +157,9 @@ describe('op gradients on wasm vs cpu', () => {
       const [refLoss, ...ref] = await gradsOn('cpu', c);
       const [loss, ...got] = await gradsOn('wasm', c);
       expectRelClose([loss], [refLoss], 'loss');
-      got.forEach((g, i) => expectRelClose(g, ref[i]!, `gradient ${i}`));
+      got.forEach((g, i) => {
+        expectRelClose(g, ref[i]!, `gradient ${i}`);
+      });
     });
   }
 });
