@@ -4,12 +4,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, type DecodedSafetensors, decodeSafetensors, IOError } from '@tumorxai/core';
+import { type LoadTorchvisionWeightsReport, matchStateDict } from './match-state-dict.js';
 import { permuteAxes, sumInputChannels } from './permute.js';
-import { batchNormLayerNames, type StateDictSlot, stateDictLayout } from './state-dict-layout.js';
-import { type MismatchedKey, StateDictMismatchError } from './state-dict-mismatch-error.js';
+import { batchNormLayerNames, stateDictLayout } from './state-dict-layout.js';
+import { StateDictMismatchError } from './state-dict-mismatch-error.js';
 
 const FN = 'loadTorchvisionWeights';
-const FLOAT_DTYPES = new Set(['F32', 'F16', 'F64']);
+
+export type { LoadTorchvisionWeightsReport } from './match-state-dict.js';
 
 /** Options of {@link loadTorchvisionWeights}. */
 export interface LoadTorchvisionWeightsOptions {
@@ -34,20 +36,6 @@ export interface LoadTorchvisionWeightsOptions {
   prefix?: string;
 }
 
-/** What {@link loadTorchvisionWeights} did. */
-export interface LoadTorchvisionWeightsReport {
-  /** Keys written into the model. */
-  loaded: string[];
-  /** Model keys absent from the file (non-strict only; strict throws). */
-  missing: string[];
-  /** File keys with no place in the model (non-strict only). */
-  unexpected: string[];
-  /** Keys left unloaded because their shape or dtype differs (non-strict only). */
-  mismatched: MismatchedKey[];
-  /** Keys deliberately not loaded: `fc.*` (by option or headless model), `num_batches_tracked`. */
-  skipped: string[];
-}
-
 function decode(bytes: Uint8Array | ArrayBuffer): DecodedSafetensors {
   const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   try {
@@ -63,24 +51,6 @@ function decode(bytes: Uint8Array | ArrayBuffer): DecodedSafetensors {
       { cause },
     );
   }
-}
-
-function isStemSum(slot: StateDictSlot, got: number[]): boolean {
-  const want = slot.torchShape;
-  return (
-    slot.key === 'conv1.weight' &&
-    want.length === 4 &&
-    got.length === 4 &&
-    want[1] === 1 &&
-    got[1] === 3 &&
-    want[0] === got[0] &&
-    want[2] === got[2] &&
-    want[3] === got[3]
-  );
-}
-
-function sameShape(a: number[], b: number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /**
@@ -142,69 +112,17 @@ export function loadTorchvisionWeights(
       fix: 'Pass the backbone returned by createResNet, not a model that wraps it',
     });
   }
-  const { entries } = decode(bytes);
-  const file = new Map<string, (typeof entries)[string]>();
-  const unexpected: string[] = [];
-  for (const [name, entry] of Object.entries(entries)) {
-    if (name.startsWith(prefix)) file.set(name.slice(prefix.length), entry);
-    else unexpected.push(name);
-  }
-  const report: LoadTorchvisionWeightsReport = {
-    loaded: [],
-    missing: [],
-    unexpected,
-    mismatched: [],
-    skipped: [],
-  };
-  const used = new Set<string>();
-  for (const bn of batchNormLayerNames(model)) {
-    const key = `${bn}.num_batches_tracked`;
-    if (file.has(key)) {
-      used.add(key);
-      report.skipped.push(key);
-    }
-  }
-  const hasFc = slots.some((s) => s.layerName === 'fc');
-  if (!hasFc) {
-    for (const key of ['fc.weight', 'fc.bias']) {
-      if (file.has(key)) {
-        used.add(key);
-        report.skipped.push(key);
-      }
-    }
-  }
-  const toLoad: Array<{ slot: StateDictSlot; sum: boolean }> = [];
-  for (const slot of slots) {
-    const entry = file.get(slot.key);
-    if (entry) used.add(slot.key);
-    if (slot.layerName === 'fc' && fc === 'skip') {
-      report.skipped.push(slot.key);
-      continue;
-    }
-    if (!entry) {
-      report.missing.push(slot.key);
-      continue;
-    }
-    const sum = isStemSum(slot, entry.shape);
-    if (!FLOAT_DTYPES.has(entry.dtype) || !(sum || sameShape(slot.torchShape, entry.shape))) {
-      if (slot.layerName === 'fc' && fc === 'skipIfMismatched') report.skipped.push(slot.key);
-      else
-        report.mismatched.push({
-          key: slot.key,
-          expected: slot.torchShape,
-          got: entry.shape,
-          dtype: entry.dtype,
-        });
-      continue;
-    }
-    toLoad.push({ slot, sum });
-  }
-  for (const name of file.keys()) if (!used.has(name)) unexpected.push(prefix + name);
-  if (strict && report.missing.length + unexpected.length + report.mismatched.length > 0) {
+  const { steps, report } = matchStateDict(
+    slots,
+    batchNormLayerNames(model),
+    decode(bytes),
+    fc,
+    prefix,
+  );
+  if (strict && report.missing.length + report.unexpected.length + report.mismatched.length > 0) {
     throw new StateDictMismatchError(report, model.name);
   }
-  for (const { slot, sum } of toLoad) {
-    const entry = file.get(slot.key)!;
+  for (const { slot, entry, sum } of steps) {
     let data =
       entry.data instanceof Float32Array
         ? entry.data

@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import {
-  type DecodedSafetensors,
-  decodeSafetensors,
-  encodeSafetensors,
-  IOError,
-  type SafetensorsInput,
-  ShapeError,
-} from '@tumorxai/core';
+import { decodeSafetensors, IOError, ShapeError } from '@tumorxai/core';
 import { assertAllClose, fixturePath } from '@tumorxai/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -18,55 +10,12 @@ import {
   resnet34,
   StateDictMismatchError,
 } from '../src/index.js';
+import { expectCaught, reencode, sameWeights, snapshot, tiny } from './weight-io-helpers.js';
 
 const fixtureBytes = readFileSync(fixturePath('resnet-cam/resnet18/weights.safetensors'));
 const fixture = decodeSafetensors(fixtureBytes);
 
-/** Re-encodes decoded entries, optionally renaming / dropping / replacing some. */
-function reencode(
-  decoded: DecodedSafetensors,
-  edit: (name: string, entry: SafetensorsInput) => [string, SafetensorsInput] | null,
-): Uint8Array {
-  const out: Record<string, SafetensorsInput> = {};
-  for (const [name, entry] of Object.entries(decoded.entries)) {
-    const edited = edit(name, entry as SafetensorsInput);
-    if (edited) out[edited[0]] = edited[1];
-  }
-  return encodeSafetensors(out);
-}
-
-function bytesOf(data: ArrayLike<number> | ArrayLike<bigint>): Uint8Array {
-  const typed = data as unknown as ArrayBufferView;
-  return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
-}
-
-function snapshot(model: tfl.LayersModel): Uint8Array[] {
-  return model.getWeights().map((w) => bytesOf((w.dataSync() as Float32Array).slice()));
-}
-
-/** Byte equality (vitest's deep equality is too slow for millions of elements). */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
-    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
-  );
-}
-
-function sameWeights(a: Uint8Array[], b: Uint8Array[]): boolean {
-  return a.length === b.length && a.every((x, i) => sameBytes(x, b[i]!));
-}
-
-function expectCaught(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
-
-const tiny = { inputShape: [32, 32, 3], widthMultiplier: 1 / 8 } as const;
-
-describe('loadTorchvisionWeights / exportTorchvisionWeights', () => {
+describe('loadTorchvisionWeights', () => {
   const model = resnet18({ inputShape: [32, 32, 3], includeTop: true, numClasses: 17, seed: 1 });
   loadTorchvisionWeights(model, fixtureBytes);
   // A tiny ResNet-18 (width 1/8) and its state_dict, for the cases where the values do not matter.
@@ -76,38 +25,6 @@ describe('loadTorchvisionWeights / exportTorchvisionWeights', () => {
   afterAll(() => {
     model.dispose();
     tinyRgb.dispose();
-  });
-
-  it('round-trips every float tensor bit-exactly, with the same keys as torch’s state_dict', () => {
-    const exported = decodeSafetensors(exportTorchvisionWeights(model));
-    expect(Object.keys(exported.entries).sort()).toEqual(Object.keys(fixture.entries).sort());
-    expect(exported.metadata).toEqual({ format: 'pt' });
-    for (const [name, entry] of Object.entries(fixture.entries)) {
-      const got = exported.entries[name]!;
-      expect(got.shape, name).toEqual(entry.shape);
-      expect(got.dtype, name).toBe(entry.dtype);
-      if (name.endsWith('num_batches_tracked')) {
-        // tfjs does not count batches: exported as int64 0 (the fixture has 8).
-        expect(Array.from(got.data as BigInt64Array)).toEqual([0n]);
-      } else {
-        expect(sameBytes(bytesOf(got.data), bytesOf(entry.data)), name).toBe(true);
-      }
-    }
-  });
-
-  it('export → load → export is byte-identical, also for a fresh random model', () => {
-    const a = resnet18({ ...tiny, includeTop: true, numClasses: 3, seed: 1 });
-    const b = resnet18({ ...tiny, includeTop: true, numClasses: 3, seed: 2 });
-    const bytes = exportTorchvisionWeights(a);
-    loadTorchvisionWeights(b, bytes);
-    expect(sameBytes(exportTorchvisionWeights(b), bytes)).toBe(true);
-    expect(sameWeights(snapshot(b), snapshot(a))).toBe(true);
-    const withoutCounter = exportTorchvisionWeights(a, { numBatchesTracked: false });
-    expect(Object.keys(decodeSafetensors(withoutCounter).entries)).not.toContain(
-      'bn1.num_batches_tracked',
-    );
-    a.dispose();
-    b.dispose();
   });
 
   it('reads F64 files (cast to float32) and ArrayBuffers', () => {
@@ -275,13 +192,11 @@ describe('loadTorchvisionWeights / exportTorchvisionWeights', () => {
     expect(() => loadTorchvisionWeights({} as never, fixtureBytes)).toThrow(
       /model must be a tf\.LayersModel/,
     );
-    expect(() => exportTorchvisionWeights({} as never)).toThrow(/Pass the backbone/);
   });
 
   it('leaves no tensors behind', () => {
     const before = tf.memory().numTensors;
     loadTorchvisionWeights(model, fixtureBytes);
-    exportTorchvisionWeights(model);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
