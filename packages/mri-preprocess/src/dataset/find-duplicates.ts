@@ -13,55 +13,53 @@ import { type ImageFolderScan, scanImageFolder } from './scan-image-folder.js';
 /** Options of {@link findDuplicates}. */
 export interface FindDuplicatesOptions {
   /**
-   * Two images are duplicates when the mean absolute difference of their 32×32 thumbnails, each
-   * min-max normalised to [0, 1], is at most this (default 0.02). 0 finds only identical
-   * thumbnails; JPEG re-encoding, resizing or a global brightness/contrast change stay well below
-   * 0.02, while different slices of one brain are far above it.
+   * Two images are duplicates when the mean absolute difference of their 24×24 thumbnails, each
+   * z-scored (mean 0, std 1), is at most this (default 0.1, in standard deviations). 0 finds
+   * only identical thumbnails. Re-encoding, resizing, or a global brightness / contrast change
+   * stay below ≈ 0.1; distinct phantoms (which share one anatomical template) stay above ≈ 0.14.
    */
   tolerance?: number;
   /** Images decoded concurrently (default 2 × CPU cores). */
   concurrency?: number;
 }
 
-const SIDE = 32;
-const COARSE = 8;
+const SIDE = 24;
+const COARSE = 4;
 
 interface Thumb {
   path: string;
   pixels: Float32Array;
   coarse: Float32Array;
-  mean: number;
+  /** Σ w·x / n with w = +1 on the top half, −1 below: |key a − key b| ≤ MAD(a, b). */
+  key: number;
 }
 
 async function thumbnail(path: string): Promise<Thumb | null> {
-  let image: Awaited<ReturnType<typeof decodeToGray>>;
+  let px: Float32Array;
   try {
-    image = await decodeToGray('findDuplicates', path, { width: SIDE, height: SIDE });
+    px = (await decodeToGray('findDuplicates', path, { width: SIDE, height: SIDE })).data;
   } catch (error) {
     if (error instanceof IOError) return null; // unreadable files are reported by the loader
     throw error;
   }
-  const px = image.data;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const v of px) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  const range = max - min;
-  let sum = 0;
-  for (let i = 0; i < px.length; i++) {
-    px[i] = range > 0 ? (px[i]! - min) / range : 0;
-    sum += px[i]!;
-  }
+  let mean = 0;
+  for (const v of px) mean += v;
+  mean /= px.length;
+  let sq = 0;
+  for (const v of px) sq += (v - mean) ** 2;
+  const inv = sq > 0 ? 1 / Math.sqrt(sq / px.length) : 0;
+  let key = 0;
   const coarse = new Float32Array(COARSE * COARSE);
   const f = SIDE / COARSE;
   for (let y = 0; y < SIDE; y++) {
     for (let x = 0; x < SIDE; x++) {
-      coarse[Math.floor(y / f) * COARSE + Math.floor(x / f)]! += px[y * SIDE + x]! / (f * f);
+      const i = y * SIDE + x;
+      px[i] = (px[i]! - mean) * inv;
+      key += y < SIDE / 2 ? px[i]! : -px[i]!;
+      coarse[Math.floor(y / f) * COARSE + Math.floor(x / f)]! += px[i]! / (f * f);
     }
   }
-  return { path, pixels: px, coarse, mean: sum / px.length };
+  return { path, pixels: px, coarse, key: key / px.length };
 }
 
 function meanAbsDiff(a: Float32Array, b: Float32Array, limit: number): number {
@@ -77,11 +75,11 @@ function meanAbsDiff(a: Float32Array, b: Float32Array, limit: number): number {
 /**
  * Groups images whose decoded content is identical or nearly so.
  *
- * Method: every image is decoded to a 32×32 grey thumbnail (sharp, `fit: 'fill'`) and min-max
- * normalised; two images match when the mean absolute difference of their thumbnails is at most
+ * Method: every image is decoded to a 24×24 grey thumbnail (sharp, `fit: 'fill'`) and z-scored;
+ * two images match when the mean absolute difference of their thumbnails is at most
  * `tolerance`. Matches are merged transitively (union–find). All pairs are compared, with exact
- * pruning (|mean a − mean b| and the 8×8 block-mean difference both bound the 32×32 difference
- * from below), so no match is missed. Files that cannot be decoded are ignored here.
+ * pruning (a ±1-weighted sum and the 4×4 block means both bound the difference from below), so
+ * no match is missed. Files that cannot be decoded are ignored here (the loader reports them).
  *
  * @param source A dataset root, or a scan from {@link scanImageFolder}.
  * @returns Groups of ≥ 2 paths (as on disk), each sorted, groups sorted by their first path.
@@ -96,13 +94,13 @@ export async function findDuplicates(
   source: string | ImageFolderScan,
   options: FindDuplicatesOptions = {},
 ): Promise<string[][]> {
-  const tolerance = options.tolerance ?? 0.02;
-  if (!(tolerance >= 0 && tolerance < 1)) {
+  const tolerance = options.tolerance ?? 0.1;
+  if (!(tolerance >= 0 && tolerance < 2)) {
     throw new ConfigError({
       fn: 'findDuplicates',
-      problem: 'tolerance must be in [0, 1)',
+      problem: 'tolerance must be in [0, 2)',
       got: tolerance,
-      fix: 'Use e.g. 0.02',
+      fix: 'Use e.g. 0.1',
     });
   }
   const scan = typeof source === 'string' ? scanImageFolder(source) : source;
@@ -110,7 +108,7 @@ export async function findDuplicates(
   const thumbs = (await mapLimit(scan.files, concurrency, (f) => thumbnail(f.path))).filter(
     (t): t is Thumb => t !== null,
   );
-  thumbs.sort((a, b) => a.mean - b.mean);
+  thumbs.sort((a, b) => a.key - b.key);
 
   const parent = Int32Array.from(thumbs, (_, i) => i);
   const find = (i: number): number => {
@@ -124,7 +122,7 @@ export async function findDuplicates(
     const a = thumbs[i]!;
     for (let j = i + 1; j < thumbs.length; j++) {
       const b = thumbs[j]!;
-      if (b.mean - a.mean > tolerance) break; // sorted by mean: no later j can match
+      if (b.key - a.key > tolerance) break; // sorted by key: no later j can match
       if (meanAbsDiff(a.coarse, b.coarse, tolerance) > tolerance) continue;
       if (meanAbsDiff(a.pixels, b.pixels, tolerance) > tolerance) continue;
       parent[find(j)] = find(i);
