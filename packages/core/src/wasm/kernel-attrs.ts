@@ -39,14 +39,6 @@ export function recordedAttrs<K extends RecordedAttrs['kernel']>(
   return r?.kernel === kernel ? (r as Extract<RecordedAttrs, { kernel: K }>) : undefined;
 }
 
-/** The registered `FusedBatchNorm` kernel function for `wasm`: the stock kernel, recorded. */
-export function fusedBatchNormWasm(args: KernelArgs): tf.TensorInfo {
-  const out = (stockWasmKernel('FusedBatchNorm').kernelFunc as unknown as WasmKernelFunc)(args);
-  const eps = args.attrs.varianceEpsilon as number | undefined;
-  recordAttrs(out, { kernel: 'FusedBatchNorm', varianceEpsilon: eps ?? 0.001 });
-  return out;
-}
-
 /** The registered `FusedConv2D` kernel function for `wasm`: the stock kernel, recorded. */
 export function fusedConv2dWasm(args: KernelArgs): tf.TensorInfo {
   const out = (stockWasmKernel('FusedConv2D').kernelFunc as unknown as WasmKernelFunc)(args);

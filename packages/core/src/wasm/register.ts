@@ -7,10 +7,11 @@ import { conv2dBackpropInputWasm } from './conv2d-backprop-input.js';
 import {
   BATCH_NORM_GRAD,
   batchNormGradWasm,
+  fusedBatchNormWasm,
   RELU_GRAD,
   reluGradWasm,
 } from './fused-grad-kernels.js';
-import { fusedBatchNormWasm, fusedConv2dWasm } from './kernel-attrs.js';
+import { fusedConv2dWasm } from './kernel-attrs.js';
 import { maxPoolGradWasm } from './max-pool-grad.js';
 import { meanWasm, sumWasm } from './reduce.js';
 import { castWasm, identityWasm } from './share.js';
@@ -86,7 +87,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   {
     name: 'FusedBatchNorm',
     kind: 'replaced',
-    reason: 'the stock kernel, recording ε for the fused BatchNorm gradient',
+    reason: 'the stock kernel is a scalar loop (~11 ns/element): three SIMD passes; records ε',
     func: fusedBatchNormWasm,
   },
   {
@@ -98,13 +99,13 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   {
     name: BATCH_NORM_GRAD,
     kind: 'added',
-    reason: 'training BatchNorm gradient in two passes (used by leanVariableGrads)',
+    reason: 'training BatchNorm gradient in 6 SIMD passes (leanVariableGrads)',
     func: batchNormGradWasm,
   },
   {
     name: RELU_GRAD,
     kind: 'added',
-    reason: 'ReLU gradient in one pass (used by leanVariableGrads)',
+    reason: 'ReLU gradient as step × dy without cast or engine ops (leanVariableGrads)',
     func: reluGradWasm,
   },
 ];
