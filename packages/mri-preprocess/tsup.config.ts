@@ -8,4 +8,7 @@ export default defineConfig({
   target: 'node20',
   sourcemap: false,
   splitting: false,
+  // nifti-reader-js ships ESM only (its exports map has no `require` entry), so it is bundled
+  // into both builds; the CJS build could not `require` it otherwise.
+  noExternal: ['nifti-reader-js'],
 });

@@ -73,14 +73,6 @@ function factorRange(
   return assertRange(fn, name, value, additive ? Number.NEGATIVE_INFINITY : floor);
 }
 
-/** Per-image mean used by contrast: the grey (luma) mean, as torchvision's `adjust_contrast`. */
-function greyMean(x: tf.Tensor4D): tf.Tensor {
-  const c = x.shape[3];
-  if (c === 3)
-    return tf.mean(tf.sum(tf.mul(x, tf.tensor1d([...LUMA_WEIGHTS])), 3, true), [1, 2, 3], true);
-  return tf.mean(x, [1, 2, 3], true);
-}
-
 /**
  * Colour (intensity) jitter, per image: each enabled op draws its own factor, the ops run in a
  * random order, and the result is clipped to [0, 1] after each op.
@@ -123,55 +115,64 @@ export function colorJitter(options: ColorJitterOptions = {}): AugmentationOp {
   const randomOrder = options.randomOrder ?? true;
   const clip = options.clip ?? true;
 
-  const applyOne = (kind: Kind, x: tf.Tensor4D, f: tf.Tensor): tf.Tensor4D => {
-    let y: tf.Tensor4D;
-    if (kind === 'brightness') y = mode === 'additive' ? tf.add(x, f) : tf.mul(x, f);
-    else if (kind === 'contrast') {
-      const m = greyMean(x);
-      y = tf.add(tf.mul(tf.sub(x, m), f), m);
-    } else y = tf.pow(tf.relu(x), f);
-    return clip ? tf.clipByValue(y, 0, 1) : y;
-  };
-
-  const jitter = (subset: tf.Tensor4D, rng: Rng): tf.Tensor4D => {
-    const n = subset.shape[0];
+  // Porting note: torchvision/SimCLR jitter one image at a time. Here the batch is laid out as
+  // [P, N] (pixels × images) so per-image parameters broadcast along the last axis, which is fast
+  // on every backend (tfjs's cpu backend is ~10× slower for leading-axis broadcasts). Each
+  // position k of the random order is one fused pass: image i applies the op it drew for
+  // position k, written as y = (a·x + b)^γ (brightness: a = f or b = δ; contrast: a = f,
+  // b = m·(1 − f) with m the current grey mean; gamma: γ), then clips. Images left out by `p`
+  // are restored exactly at the end.
+  const jitter = (images: tf.Tensor4D, mask: boolean[], rng: Rng): tf.Tensor4D => {
+    const [n, h, w, c] = images.shape;
     const factors = new Map(kinds.map((k) => [k, new Float32Array(n)]));
-    const orders: string[] = [];
+    const orders: number[][] = [];
     for (let i = 0; i < n; i++) {
       for (const k of kinds) factors.get(k)![i] = rng.uniform(ranges[k]![0], ranges[k]![1]);
       // The order is always drawn, so `randomOrder` does not shift the other draws.
-      const order = Array.from(rng.permutation(kinds.length)).join('');
-      orders.push(randomOrder ? order : kinds.map((_, j) => j).join(''));
+      const order = Array.from(rng.permutation(kinds.length));
+      orders.push(randomOrder ? order : kinds.map((_, j) => j));
     }
-    // Group images by order; each group runs its ops in sequence, then results are re-assembled.
-    const groups = new Map<string, number[]>();
-    orders.forEach((o, i) => {
-      const list = groups.get(o);
-      if (list) list.push(i);
-      else groups.set(o, [i]);
-    });
-    const parts: tf.Tensor4D[] = [];
-    const position = new Int32Array(n);
-    let offset = 0;
-    for (const [order, members] of groups) {
-      const idx = tf.tensor1d(members, 'int32');
-      let x = members.length === n ? subset : (tf.gather(subset, idx) as tf.Tensor4D);
-      for (const digit of order) {
-        const kind = kinds[Number(digit)]!;
-        const f = tf.tensor4d(
-          Float32Array.from(members, (i) => factors.get(kind)![i]!),
-          [members.length, 1, 1, 1],
-        );
-        x = applyOne(kind, x, f);
+    const pixels = h * w * c;
+    const weights = new Float32Array(pixels);
+    for (let q = 0; q < pixels; q++)
+      weights[q] = (c === 3 ? LUMA_WEIGHTS[q % 3]! : 1 / c) / (h * w);
+    const source = tf.transpose(tf.reshape(images, [n, pixels])) as tf.Tensor2D;
+    let x = source;
+    for (let position = 0; position < kinds.length; position++) {
+      const a = new Float32Array(n).fill(1);
+      const b = new Float32Array(n);
+      const meanScale = new Float32Array(n); // b += m · meanScale (contrast)
+      const gamma = new Float32Array(n).fill(1);
+      const isGamma = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        if (!mask[i]) continue;
+        const kind = kinds[orders[i]![position]!]!;
+        const f = factors.get(kind)![i]!;
+        if (kind === 'brightness' && mode === 'additive') b[i] = f;
+        else if (kind === 'brightness') a[i] = f;
+        else if (kind === 'contrast') [a[i], meanScale[i]] = [f, 1 - f];
+        else [gamma[i], isGamma[i]] = [f, 1];
       }
-      parts.push(x);
-      members.forEach((i, k) => {
-        position[i] = offset + k;
-      });
-      offset += members.length;
+      // Each pass is skipped when no image needs it (every pass costs a full sweep on cpu).
+      let y: tf.Tensor2D = a.some((v) => v !== 1) ? tf.mul(x, tf.tensor1d(a)) : x;
+      if (meanScale.some((v) => v !== 0)) {
+        const m = tf.reshape(tf.matMul(tf.tensor2d(weights, [1, pixels]), x), [-1]);
+        y = tf.add(y, tf.add(tf.tensor1d(b), tf.mul(m, tf.tensor1d(meanScale))));
+      } else if (b.some((v) => v !== 0)) {
+        y = tf.add(y, tf.tensor1d(b));
+      }
+      if (isGamma.some((v) => v !== 0)) {
+        const powered = tf.pow(tf.relu(y), tf.tensor1d(gamma)) as tf.Tensor2D;
+        // With clipping, relu(y)^1 then clip equals clip(y): no blend needed for other images.
+        y = clip ? powered : tf.add(y, tf.mul(tf.sub(powered, y), tf.tensor1d(isGamma)));
+      }
+      x = clip ? tf.clipByValue(y, 0, 1) : y;
     }
-    if (parts.length === 1) return parts[0] === subset ? tf.clone(subset) : parts[0]!;
-    return tf.gather(tf.concat(parts, 0), tf.tensor1d(position, 'int32')) as tf.Tensor4D;
+    if (mask.some((m) => !m)) {
+      const keep = tf.tensor1d(Float32Array.from(mask, (m) => (m ? 1 : 0)));
+      x = tf.add(tf.mul(x, keep), tf.mul(source, tf.sub(1, keep)));
+    }
+    return tf.reshape(tf.transpose(x), [n, h, w, c]);
   };
 
   return (images, rng) => {
@@ -184,8 +185,8 @@ export function colorJitter(options: ColorJitterOptions = {}): AugmentationOp {
     }
     const mask = drawMask(images.shape[0], p, rng);
     const inner = rng.fork('jitter');
-    if (kinds.length === 0) return tf.clone(images);
-    return applyWhere(fn, images, mask, (subset) => jitter(subset, inner));
+    if (kinds.length === 0 || !mask.some(Boolean)) return tf.clone(images);
+    return tf.tidy(() => jitter(images, mask, inner));
   };
 }
 
