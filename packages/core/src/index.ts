@@ -67,7 +67,7 @@ export {
 } from './ssl/checkpoint.js';
 export { collapseThreshold, embeddingStd } from './ssl/embedding-std.js';
 export { l2Normalize } from './ssl/l2-normalize.js';
-export type { SSLMethod, TrainStepContext, TrainStepResult } from './ssl/method.js';
+export type { SSLMethod, TrainStepContext, TrainStepResult, ViewsFn } from './ssl/method.js';
 export {
   createMlpHead,
   type HeadInitializer,

@@ -7,6 +7,14 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Rng } from '../rng.js';
 
+/**
+ * An augmentation recipe: from a batch of images `[N, H, W, C]` and a generator, the views of
+ * every image (e.g. two for SimCLR, 2 global + n local crops for DINO), each `[N, h, w, C]`.
+ * Views are new tensors owned by the caller; `images` is not disposed. The same generator state
+ * must give the same views (resume depends on it).
+ */
+export type ViewsFn = (images: tf.Tensor4D, rng: Rng) => tf.Tensor4D[];
+
 /** Where a training step is in the run, and the scheduled values for it. */
 export interface TrainStepContext {
   /** 0-based global step. */
