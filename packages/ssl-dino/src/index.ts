@@ -1,4 +1,17 @@
 /**
- * `@tumorxai/ssl-dino` — skeleton: the public API arrives with issue #7.
+ * `@tumorxai/ssl-dino`: DINO self-distillation with multi-crop for TensorFlow.js — loss,
+ * centering, teacher-temperature schedule, DINO head, multi-crop views and the `DINO` method.
+ *
+ * Reference: [0] DINO, Caron et al. 2021, https://arxiv.org/abs/2104.14294.
  */
-export {};
+export { DinoCenter, type DinoCenterOptions, updateDinoCenter } from './dino-center.js';
+export {
+  type DinoLossOptions,
+  dinoLoss,
+  dinoLossTerms,
+  dinoTeacherEntropy,
+} from './dino-loss.js';
+export {
+  type TeacherTemperatureScheduleOptions,
+  teacherTemperatureSchedule,
+} from './teacher-temperature.js';
