@@ -6,12 +6,20 @@
  */
 export { DinoCenter, type DinoCenterOptions, updateDinoCenter } from './dino-center.js';
 export {
+  type CancelLastLayerOptions,
+  cancelLastLayerGradients,
+  createDINOHead,
+  type DINOHeadOptions,
+} from './dino-head.js';
+export {
   type DinoLossOptions,
   dinoLoss,
   dinoLossTerms,
   dinoTeacherEntropy,
 } from './dino-loss.js';
+export { L2Normalize } from './l2-normalize-layer.js';
 export {
   type TeacherTemperatureScheduleOptions,
   teacherTemperatureSchedule,
 } from './teacher-temperature.js';
+export { WeightNormDense, type WeightNormDenseArgs } from './weight-norm-dense.js';
