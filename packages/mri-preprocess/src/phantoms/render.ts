@@ -87,6 +87,8 @@ export function renderPhantom(
   const gain = rng.uniform(0.85, 1.1);
   const random = mulberry32(rng.seed());
   const aa = 3 / size; // soft-edge width ≈ 1.5 pixels in head units
+  // Below this radius every pixel is white matter (the lowest white-matter edge, minus its soft margin).
+  const deep = 0.72 - 0.05 - 0.03 - 2 * aa;
   const out = new Uint8Array(size * size);
   for (let row = 0; row < size; row++) {
     const py = (2 * (row + 0.5)) / size - 1 - cy;
@@ -104,21 +106,25 @@ export function renderPhantom(
         v = mix(v, enhanced ? c.dura : c.csf, soft(0.9, r, aa));
         v = mix(v, c.csf, soft(enhanced ? 0.875 : 0.885, r, aa));
         if (r < 0.88) {
-          const phi = Math.atan2(y, x);
-          v = mix(v, c.grey, soft(0.87 + 0.01 * Math.sin(gyri * 2 * phi + gyriPhase), r, aa));
-          const wmEdge = 0.72 + 0.05 * Math.sin(gyri * phi + gyriPhase) + 0.03 * tex;
-          v = mix(v, c.white, soft(wmEdge, r, 2 * aa));
-          // Sulci: thin CSF clefts running inwards from the surface.
-          const inner = 0.7 + 0.09 * depth(x, y);
-          if (r > inner) {
-            const cleft = Math.cos(sulci * phi + 2.5 * tex);
-            // After contrast, the cortical veins in the sulci enhance: bright instead of dark.
-            if (cleft > 0.9)
-              v = mix(
-                v,
-                enhanced ? c.dura : c.csf,
-                ((cleft - 0.9) / 0.1) * Math.min(1, (r - inner) / 0.08),
-              );
+          if (r < deep) {
+            v = c.white; // well inside the white-matter boundary: no angle needed
+          } else {
+            const phi = Math.atan2(y, x);
+            v = mix(v, c.grey, soft(0.87 + 0.01 * Math.sin(gyri * 2 * phi + gyriPhase), r, aa));
+            const wmEdge = 0.72 + 0.05 * Math.sin(gyri * phi + gyriPhase) + 0.03 * tex;
+            v = mix(v, c.white, soft(wmEdge, r, 2 * aa));
+            // Sulci: thin CSF clefts running inwards from the surface.
+            const inner = 0.7 + 0.09 * depth(x, y);
+            if (r > inner) {
+              const cleft = Math.cos(sulci * phi + 2.5 * tex);
+              // After contrast, the cortical veins in the sulci enhance: bright instead of dark.
+              if (cleft > 0.9)
+                v = mix(
+                  v,
+                  enhanced ? c.dura : c.csf,
+                  ((cleft - 0.9) / 0.1) * Math.min(1, (r - inner) / 0.08),
+                );
+            }
           }
           // Interhemispheric fissure; after contrast the superior sagittal sinus enhances at its ends.
           if (Math.abs(y) > 0.45) v = mix(v, c.csf, soft(0.012, Math.abs(x), aa) * 0.8);
