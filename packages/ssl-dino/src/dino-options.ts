@@ -1,0 +1,132 @@
+/**
+ * Options of the `DINO` method and their defaults (the ResNet-50 recipe of the official README,
+ * spec `ssl.md` §3e, with the MRI crops of `dinoViews`).
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  ConfigError,
+  cosineSchedule,
+  type Optimizer,
+  type ViewsFn,
+  warmupCosineLr,
+} from '@tumorxai/core';
+import type { DINOHeadOptions } from './dino-head.js';
+import type { DinoLossOptions } from './dino-loss.js';
+
+/** A batch for `DINO.trainStep`: images (the views are made) or ready-made views. */
+export type DINOBatch = tf.Tensor4D | readonly tf.Tensor4D[];
+
+/** The loss of a step, `dinoLoss`'s signature. */
+export type DINOLossFn = (
+  studentOut: readonly tf.Tensor2D[],
+  teacherOut: readonly tf.Tensor2D[],
+  center: tf.Tensor1D,
+  options: Required<DinoLossOptions>,
+) => tf.Scalar;
+
+/** Learning rate as a function of the step, the horizon and the images per step. */
+export type DINOLearningRate =
+  | number
+  | ((step: number, totalSteps: number, batchSize: number) => number);
+
+/** Options of `DINO`. Every part can be injected; defaults are the paper's ResNet-50 recipe. */
+export interface DINOOptions {
+  /**
+   * Student backbone f: images `[N, H, W, C]` → features `[N, d]`, trained in place. It must
+   * accept the local crops' size too: build it with `inputShape: [null, null, C]`.
+   */
+  backbone: tfl.LayersModel;
+  /** Student head (default `createDINOHead({ inputDim: d, ...headOptions })`). */
+  head?: tfl.LayersModel;
+  /** Options of the default head (not with `head`), e.g. `{ outputDim: 4096 }`. */
+  headOptions?: Omit<DINOHeadOptions, 'inputDim'>;
+  /** Augmentation recipe (default `dinoViews()`: 2 global + 8 local crops, MRI defaults). */
+  views?: ViewsFn;
+  /** Number of leading views that are global crops and go to the teacher (default 2). */
+  globalViews?: number;
+  /** Loss (default `dinoLoss`). */
+  loss?: DINOLossFn;
+  /** Student temperature τ_s (default 0.1). */
+  studentTemperature?: number;
+  /**
+   * Teacher temperature τ_t, a constant or a function of the 0-based epoch (default
+   * `teacherTemperatureSchedule()`: 0.04 → 0.07 over 30 epochs, the paper's; the ResNet-50 README
+   * uses a constant 0.04).
+   */
+  teacherTemperature?: number | ((epoch: number) => number);
+  /** Center momentum (default 0.9). */
+  centerMomentum?: number;
+  /**
+   * Teacher EMA momentum when the step context gives none: a constant or a function of (step,
+   * totalSteps) (default cosine 0.996 → 1, `cosineSchedule(step, totalSteps, 0.996, 1)`).
+   */
+  momentum?: number | ((step: number, totalSteps: number) => number);
+  /** Optimiser (default `new SGD({ momentum: 0.9, weightDecay: 1e-4 })`, ResNet-50 recipe). */
+  optimizer?: Optimizer;
+  /**
+   * Learning rate when the step context gives none (default: 0.03·B/256 for B images per step,
+   * 10 % linear warm-up, then cosine to 1e-6).
+   */
+  learningRate?: DINOLearningRate;
+  /** Clip each parameter's gradient to this norm (default 3.0, DINO's); `null` disables it. */
+  clipGradNorm?: number | null;
+  /** Epochs during which the head's last layer gets no gradient (default 1). */
+  freezeLastLayerEpochs?: number;
+  /** Seed of the default head and of the fallback generator (default 0). */
+  seed?: number;
+}
+
+/** DINO's ResNet-50 learning rate: 0.03·B/256, 10 % linear warm-up, cosine to 1e-6. */
+export function defaultLearningRate(step: number, totalSteps: number, batchSize: number): number {
+  const total = Math.max(totalSteps, 1);
+  const baseLr = (0.03 * batchSize) / 256;
+  return warmupCosineLr({
+    baseLr,
+    warmupSteps: Math.floor(total / 10),
+    totalSteps: total,
+    minLr: Math.min(1e-6, baseLr),
+  })(step);
+}
+
+/** DINO's teacher momentum: cosine from 0.996 to 1 over the run. */
+export function defaultMomentum(step: number, totalSteps: number): number {
+  return cosineSchedule(step, totalSteps, 0.996, 1);
+}
+
+/** Checks the scalar options of `DINO` (throws `ConfigError`). */
+export function checkDINOOptions(options: DINOOptions): void {
+  const fn = 'DINO';
+  const { globalViews, freezeLastLayerEpochs, clipGradNorm } = options;
+  if (globalViews !== undefined && (!Number.isInteger(globalViews) || globalViews < 1)) {
+    throw new ConfigError({
+      fn,
+      problem: 'globalViews must be a positive integer',
+      got: globalViews,
+    });
+  }
+  if (
+    freezeLastLayerEpochs !== undefined &&
+    (!Number.isInteger(freezeLastLayerEpochs) || freezeLastLayerEpochs < 0)
+  ) {
+    throw new ConfigError({
+      fn,
+      problem: 'freezeLastLayerEpochs must be a non-negative integer',
+      got: freezeLastLayerEpochs,
+    });
+  }
+  if (clipGradNorm !== undefined && clipGradNorm !== null && !(clipGradNorm > 0)) {
+    throw new ConfigError({
+      fn,
+      problem: 'clipGradNorm must be positive, or null to disable clipping',
+      got: clipGradNorm,
+    });
+  }
+  if (options.head && options.headOptions) {
+    throw new ConfigError({
+      fn,
+      problem: 'pass either head or headOptions, not both',
+      fix: 'Build your head with createDINOHead({ inputDim, ...options }) and pass it as head',
+    });
+  }
+}
