@@ -104,7 +104,9 @@ export function ntXentLoss(
       Int32Array.from({ length: 2 * n }, (_, i) => (i + n) % (2 * n)),
       'int32',
     );
-    const positiveMask = tf.oneHot(partner, 2 * n, 1, 0, 'float32');
+    // int32 one-hot then cast: tfjs-backend-wasm 4.22's OneHot writes int bits into float32
+    // outputs (1 becomes 1.4e-45), so `tf.oneHot(..., 'float32')` is wrong there.
+    const positiveMask = tf.cast(tf.oneHot(partner, 2 * n), 'float32');
     const positive = tf.sum(tf.mul(s, positiveMask), 1); // [2N]
     // Exclude the anchor itself from the denominator.
     const self = tf.cast(tf.eye(2 * n), 'bool');
