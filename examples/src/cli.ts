@@ -1,24 +1,50 @@
 /**
- * `tumorxai`: the experiment CLI. Its commands arrive with issue #9 (eval and the CLI); until
- * then it says what each will do and exits non-zero.
+ * `tumorxai`: the TumorXAI experiment CLI — the demo on synthetic phantoms, the paper's full
+ * experiment, and its stages one by one.
  */
-const PLANNED: Record<string, string> = {
-  demo: 'generate synthetic phantoms, pretrain SimCLR on a tiny ResNet, run a linear probe against random init and a supervised baseline, draw a CAM gallery, and write runs/demo/{results.md,results.json,*.png}',
-  reproduce:
-    "run the paper's full matrix (SimCLR, BYOL, DINO, MoCo v3 × linear probe / fine-tune × 1/10/100 % labels) on a dataset folder",
-  pretrain: 'pretrain one SSL method',
-  evaluate: 'evaluate a pretrained backbone',
-  explain: 'write a CAM overlay for an image and a checkpoint',
-  phantoms: 'generate the synthetic phantom dataset',
-  bench: 'run the benchmarks',
-};
+import { TumorxaiError } from '@tumorxai/core';
+import { Command, Option } from 'commander';
+import { registerBench } from './commands/bench.js';
+import { integer } from './commands/common.js';
+import { registerDemo } from './commands/demo.js';
+import { registerEvaluate } from './commands/evaluate.js';
+import { registerExplain } from './commands/explain.js';
+import { registerPhantoms } from './commands/phantoms.js';
+import { registerPretrain } from './commands/pretrain.js';
+import { registerReproduce } from './commands/reproduce.js';
 
-const command = process.argv[2] ?? 'help';
-if (command in PLANNED) {
-  console.error(
-    `tumorxai ${command} is not implemented yet. When it is, it will ${PLANNED[command]}.`,
-  );
-} else {
-  console.error(`Usage: tumorxai <${Object.keys(PLANNED).join('|')}>`);
+const program = new Command('tumorxai')
+  .description(
+    'Self-supervised learning and explainable AI for brain MRI (TumorXAI, arXiv 2605.01999)',
+  )
+  .addOption(
+    new Option('--backend <name>', 'TensorFlow.js backend; auto tries node-gpu, node, wasm, cpu')
+      .choices(['auto', 'node-gpu', 'node', 'wasm', 'cpu'])
+      .default('auto'),
+  )
+  .option('--seed <n>', "override the config's seed", integer)
+  .option('--cache <dir>', 'cache of phantoms and preprocessed images', '.cache/tumorxai')
+  .option('--quiet', 'no progress bars (also off when not on a terminal or when CI is set)')
+  .showHelpAfterError();
+
+registerDemo(program);
+registerReproduce(program);
+registerPretrain(program);
+registerEvaluate(program);
+registerExplain(program);
+registerPhantoms(program);
+registerBench(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof TumorxaiError) {
+    console.error(`\n${error.name} (${error.code}): ${error.message}`);
+    process.exitCode = error.code === 'E_ABORTED' ? 130 : 1;
+  } else if (error instanceof Error) {
+    console.error(`\n${error.stack ?? error.message}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
 }
-process.exit(1);

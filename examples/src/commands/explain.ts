@@ -1,0 +1,96 @@
+/**
+ * `tumorxai explain`: a CAM overlay of one image from a saved model.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { defaultCamLayer } from '@tumorxai/backbone-resnet';
+import { initBackend } from '@tumorxai/core';
+import { decodeImage, imagesToTensor, preprocessImage } from '@tumorxai/mri-preprocess';
+import { EigenCam, encodePng, GradCam, GradCamPlusPlus, overlayHeatmap } from '@tumorxai/xai-cam';
+import { type Command, Option } from 'commander';
+import { CAM_METHODS, type CamMethodName } from '../config/schema.js';
+import { loadModelFile } from '../pipeline/model-file.js';
+import { globals, integer, userPath } from './common.js';
+
+export function registerExplain(program: Command): void {
+  program
+    .command('explain')
+    .description('write the CAM overlay (PNG) of one image for a saved model')
+    .requiredOption('--image <file>', 'a JPEG / PNG slice')
+    .requiredOption(
+      '--checkpoint <file>',
+      'a model.safetensors / backbone.safetensors written by the CLI',
+    )
+    .addOption(new Option('--cam <name>', 'explainer').choices([...CAM_METHODS]).default('gradcam'))
+    .option('--class <id>', 'class to explain (default: the predicted class)', integer)
+    .option('--out <file>', 'output PNG (default: <image>.<cam>.png next to the image)')
+    .action(
+      async (
+        options: {
+          image: string;
+          checkpoint: string;
+          cam: CamMethodName;
+          class?: number;
+          out?: string;
+        },
+        command: Command,
+      ) => {
+        const global = globals(command);
+        await initBackend(global.backend, { logger: null });
+        const { model, info } = loadModelFile(userPath(options.checkpoint));
+        try {
+          if (info.numClasses === null && options.cam !== 'eigencam') {
+            throw new Error(
+              `explain: ${options.checkpoint} is a backbone without a classifier, so there is no class to explain with ${options.cam}. Use --cam eigencam, or a model with a classifier (e.g. eval/supervised-model.safetensors).`,
+            );
+          }
+          const [height, width, channels] = info.inputShape;
+          const decoded = await decodeImage(readFileSync(userPath(options.image)));
+          const prepared = preprocessImage(decoded, {
+            size: [height, width],
+            cropToForeground: info.cropToForeground,
+          });
+          const images = imagesToTensor([prepared], channels as 1 | 3);
+          const targetLayer = defaultCamLayer(model);
+          const cam =
+            options.cam === 'gradcam'
+              ? new GradCam(model, { targetLayer })
+              : options.cam === 'gradcam++'
+                ? new GradCamPlusPlus(model, { targetLayer })
+                : new EigenCam(model, { targetLayer });
+          let predicted: number | null = null;
+          if (info.numClasses !== null) {
+            const p = tf.tidy(() => tf.softmax(model.predict(images) as tf.Tensor2D));
+            const probs = Array.from(p.dataSync());
+            p.dispose();
+            predicted = probs.indexOf(Math.max(...probs));
+            console.log(
+              `Predicted: ${info.classNames[predicted] ?? predicted} (p = ${probs[predicted]!.toFixed(3)})`,
+            );
+          }
+          const target = options.class ?? predicted ?? undefined;
+          const map = cam.explain(images, target === undefined ? {} : { targets: [target] });
+          cam.dispose();
+          const overlay = tf.tidy(() => {
+            const image = tf.squeeze(images, [0]);
+            return overlayHeatmap(
+              channels === 3 ? tf.mean(image, 2, true) : image,
+              tf.squeeze(map, [0]),
+            );
+          });
+          const out = userPath(
+            options.out ??
+              `${options.image.slice(0, -extname(options.image).length)}.${options.cam.replace('++', 'pp')}.png`,
+          );
+          writeFileSync(out, await encodePng(overlay));
+          tf.dispose([images, map, overlay]);
+          console.log(
+            `${options.cam} of ${basename(options.image)}${target === undefined ? '' : ` for class ${info.classNames[target] ?? target}`} → ${out}`,
+          );
+        } finally {
+          model.dispose();
+        }
+      },
+    );
+}
