@@ -86,8 +86,8 @@ export {
   type IntensityNormalization,
   type NormalizeIntensityOptions,
   normalizeIntensity,
-  percentiles,
 } from './image/intensity.js';
+export { percentiles } from './image/percentiles.js';
 export { type PreprocessOptions, preprocessImage, type ResizeMode } from './image/preprocess.js';
 export { type Interpolation, type PixelBox, resizeImage } from './image/resample.js';
 export {

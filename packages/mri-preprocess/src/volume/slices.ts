@@ -3,7 +3,7 @@
  */
 import { ConfigError } from '@tumorxai/core';
 import type { GrayImage } from '../image/gray-image.js';
-import { percentiles } from '../image/intensity.js';
+import { percentiles } from '../image/percentiles.js';
 import { resizeImage } from '../image/resample.js';
 import { spacingOf, type Volume } from './volume.js';
 
