@@ -1,5 +1,6 @@
 /**
- * The wasm `Conv2DBackpropFilter` / `Conv2DBackpropInput` kernels against the cpu backend's, on
+ * The wasm `Conv2DBackpropFilter` / `Conv2DBackpropInput` kernels (and the forward GEMM path of
+ * `Conv2D`) against the cpu backend's, on
  * the layer configurations of ResNet-18/50 (1×1 / 3×3 / 7×7, strides 1 and 2, 'same' / 'valid' /
  * explicit padding, odd and even sizes, batch 1..3) with reduced channels and maps so that the
  * slow cpu reference stays fast. Every strategy is tested, not only the one picked by default.
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../src/index.js';
 import { conv2dBackpropFilterWith } from '../src/wasm/conv2d-backprop-filter.js';
 import { conv2dBackpropInputWith } from '../src/wasm/conv2d-backprop-input.js';
+import { conv2dViaGemm } from '../src/wasm/conv2d-forward.js';
 import type { KernelArgs, WasmBackendLike } from '../src/wasm/wasm-scratch.js';
 import { dataIds, expectRelClose, onBackend, seeded } from './wasm-helpers.js';
 
@@ -137,15 +139,17 @@ describe('wasm conv gradient kernels vs the cpu backend', () => {
           inputAttrs,
         ) as tf.Tensor;
         // End to end through tfjs-core's conv2d gradient as well.
+        const y = tf.conv2d(x, w, c.strides, c.pad as 'same');
         const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
           tf.sum(
             tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad as 'same'), dy),
           ),
         )([x, w]);
-        return [dW, dx, gx!, gw!];
+        return [dW, dx, gx!, gw!, y];
       };
-      const [refW, refX, refGx, refGw] = await onBackend('cpu', run);
-      const [dW, dx, gx, gw] = await onBackend('wasm', run);
+      const [refW, refX, refGx, refGw, refY] = await onBackend('cpu', run);
+      const [dW, dx, gx, gw, y] = await onBackend('wasm', run);
+      expectRelClose(y!, refY!, 'forward (registered kernel)');
       expectRelClose(dW!, refW!, 'dW (registered kernel)');
       expectRelClose(dx!, refX!, 'dx (registered kernel)');
       expectRelClose(gx!, refGx!, 'tf.grads dx');
@@ -154,6 +158,12 @@ describe('wasm conv gradient kernels vs the cpu backend', () => {
       const x = tf.tensor4d(xv, c.x);
       const w = tf.tensor4d(wv, filterShape);
       const dy = tf.tensor4d(dyv, dyShape);
+      const forwardAttrs = { ...common, dilations: 1 } as unknown as tf.NamedAttrMap;
+      expectRelClose(
+        callDirect(conv2dViaGemm, { x, filter: w }, forwardAttrs),
+        refY!,
+        'forward GEMM',
+      );
       for (const s of FILTER_STRATEGIES) {
         const got = callDirect((a) => conv2dBackpropFilterWith(s, a), { x, dy }, filterAttrs);
         expectRelClose(got, refW!, `dW '${s}'`);

@@ -9,7 +9,6 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ConvAttrs } from './conv-geometry.js';
-import { type KernelArgs, stockWasmKernel, type WasmKernelFunc } from './wasm-scratch.js';
 
 /** What a forward kernel recorded about its output. */
 export type RecordedAttrs =
@@ -37,24 +36,4 @@ export function recordedAttrs<K extends RecordedAttrs['kernel']>(
 ): Extract<RecordedAttrs, { kernel: K }> | undefined {
   const r = records.get(t.dataId as object);
   return r?.kernel === kernel ? (r as Extract<RecordedAttrs, { kernel: K }>) : undefined;
-}
-
-/** The registered `FusedConv2D` kernel function for `wasm`: the stock kernel, recorded. */
-export function fusedConv2dWasm(args: KernelArgs): tf.TensorInfo {
-  const out = (stockWasmKernel('FusedConv2D').kernelFunc as unknown as WasmKernelFunc)(args);
-  const a = args.attrs as unknown as ConvAttrs & { activation?: string };
-  recordAttrs(out, {
-    kernel: 'FusedConv2D',
-    conv: {
-      strides: a.strides,
-      pad: a.pad,
-      dataFormat: a.dataFormat,
-      dimRoundingMode: a.dimRoundingMode,
-      dilations: a.dilations,
-    },
-    activation: a.activation ?? 'linear',
-    hasBias: args.inputs.bias != null,
-    hasPreluWeights: args.inputs.preluActivationWeights != null,
-  });
-  return out;
 }

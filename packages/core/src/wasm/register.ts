@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.js';
+import { conv2dWasm, fusedConv2dWasm } from './conv2d-forward.js';
 import {
   BATCH_NORM_GRAD,
   batchNormGradWasm,
@@ -11,7 +12,6 @@ import {
   RELU_GRAD,
   reluGradWasm,
 } from './fused-grad-kernels.js';
-import { fusedConv2dWasm } from './kernel-attrs.js';
 import { maxPoolGradWasm } from './max-pool-grad.js';
 import { meanWasm, sumWasm } from './reduce.js';
 import { castWasm, identityWasm } from './share.js';
@@ -91,9 +91,15 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
     func: fusedBatchNormWasm,
   },
   {
+    name: 'Conv2D',
+    kind: 'replaced',
+    reason: 'on small maps a transposed GEMM instead of re-packing the whole filter every step',
+    func: conv2dWasm,
+  },
+  {
     name: 'FusedConv2D',
     kind: 'replaced',
-    reason: 'the stock kernel, recording strides/padding for the fused conv gradient rule',
+    reason: 'as Conv2D (tfjs-layers uses this one); records strides/padding for the conv rule',
     func: fusedConv2dWasm,
   },
   {
