@@ -1,4 +1,14 @@
 /**
- * `@tumorxai/ssl-byol` — skeleton: the public API arrives with issue #6.
+ * `@tumorxai/ssl-byol`: BYOL self-supervised pretraining for TensorFlow.js — loss, asymmetric
+ * views, projector / predictor and the `BYOL` method with its target network.
+ *
+ * Reference: [0] BYOL, Grill et al. 2020, https://arxiv.org/abs/2006.07733.
  */
-export {};
+export { BYOL, type BYOLBatch, type BYOLLearningRate, type BYOLOptions } from './byol.js';
+export { byolLoss, byolRegressionLoss } from './byol-loss.js';
+export {
+  type BYOLHeadOptions,
+  createBYOLPredictionHead,
+  createBYOLProjectionHead,
+} from './heads.js';
+export { type BYOLViewsOptions, byolViews, type ViewPair } from './views.js';

@@ -1,0 +1,313 @@
+/**
+ * The BYOL method: an online network (backbone f, projector g, predictor q) regresses the
+ * projection of a slowly moving target network (momentum copies of f and g) across two views.
+ *
+ * Reference: [0] BYOL, Grill et al. 2020, https://arxiv.org/abs/2006.07733. Spec `ssl.md` §2.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  assignWeights,
+  ConfigError,
+  collectWeights,
+  cosineSchedule,
+  createRng,
+  DisposedError,
+  embeddingStd,
+  LARS,
+  MomentumEncoder,
+  type MomentumEncoderOptions,
+  minimize,
+  type Optimizer,
+  type Rng,
+  type SSLMethod,
+  type TrainStepContext,
+  type TrainStepResult,
+  type ViewsFn,
+} from '@tumorxai/core';
+import { byolLoss } from './byol-loss.js';
+import { createBYOLPredictionHead, createBYOLProjectionHead } from './heads.js';
+import {
+  backboneDim,
+  checkHeads,
+  checkTwoViews,
+  defaultLearningRate,
+  type LearningRate,
+} from './internal/method-checks.js';
+import { byolViews } from './views.js';
+
+/** A batch for {@link BYOL.trainStep}: images (views are made) or two ready-made views. */
+export type BYOLBatch = tf.Tensor4D | readonly [tf.Tensor4D, tf.Tensor4D];
+
+/** Learning rate as a function of the step, the horizon and the images per step. */
+export type BYOLLearningRate = LearningRate;
+
+/** Options of {@link BYOL}. */
+export interface BYOLOptions {
+  /** Encoder f: images `[N, H, W, C]` → features `[N, d]` (e.g. `createResNet({ depth: 50 })`). */
+  backbone: tfl.LayersModel;
+  /** Projector g (default `createBYOLProjectionHead({ inputDim: d, hiddenDim, outputDim })`). */
+  projectionHead?: tfl.LayersModel;
+  /** Predictor q (default `createBYOLPredictionHead({ inputDim: outputDim, hiddenDim, outputDim })`). */
+  predictionHead?: tfl.LayersModel;
+  /** Hidden width of the default heads (default 4096). */
+  hiddenDim?: number;
+  /** Projection / prediction size of the default heads (default 256). */
+  outputDim?: number;
+  /** Loss `(p1, p2, z1, z2)` (default {@link byolLoss}). */
+  loss?: (p1: tf.Tensor2D, p2: tf.Tensor2D, z1: tf.Tensor2D, z2: tf.Tensor2D) => tf.Scalar;
+  /** Augmentation recipe (default `byolViews()`, MRI defaults). */
+  views?: ViewsFn;
+  /** Optimiser of the online network (default `new LARS({ weightDecay: 1.5e-6 })`, spec §2e). */
+  optimizer?: Optimizer;
+  /**
+   * Learning rate when the step context gives none (default: 0.2·B/256 for B images per step,
+   * linear warm-up over 10 epochs (at most 10 % of the run), then cosine to 0 — spec §2e).
+   */
+  learningRate?: BYOLLearningRate;
+  /**
+   * τ_base of the target momentum τ_k = 1 − (1 − τ_base)(cos(πk/K) + 1)/2 (default 0.996, the
+   * paper's; the official 100/300-epoch presets use 0.99). A step context's `momentum` wins.
+   */
+  baseMomentum?: number;
+  /** Clip the global gradient norm to this value (default: no clipping). */
+  clipGradNorm?: number;
+  /** How the target copies are built (default: from the networks' configs). */
+  clone?: MomentumEncoderOptions['clone'];
+  /** Seed of the default heads and of the fallback generator (default 0). */
+  seed?: number;
+}
+
+/**
+ * BYOL [0]: for two views v₁, v₂ of every image,
+ * `p = q(g(f(v)))` (online) and `z′ = g_ξ(f_ξ(v))` (target, no gradient), loss
+ * `byolLoss(p₁, p₂, z′₁, z′₂)`; after the optimiser step the target moves by
+ * `ξ ← τ_k·ξ + (1 − τ_k)·θ`, `τ_k = 1 − (1 − τ_base)(cos(πk/K) + 1)/2` (k = step, K = total).
+ * Implements `SSLMethod` for `pretrain`.
+ *
+ * - The target is `backbone + projector` (no predictor), a non-trainable deep copy made at
+ *   construction ({@link MomentumEncoder}); its BN statistics are its own.
+ * - Each view goes through the networks on its own, as in the official code, so BN statistics
+ *   are per view. Online and target networks run in training mode.
+ * - The optimiser's variable list is the online trainable weights only.
+ * - `exportBackbone()` returns the **online** backbone f: the network the paper evaluates (the
+ *   target is a lagging average of it, used only to make regression targets).
+ *
+ * Ownership: the backbone (and heads you pass) stay yours and are trained in place; `dispose()`
+ * frees the default heads, the target copies and the optimiser's slots.
+ *
+ * Porting note: the official JAX code initialises the target from a different random seed;
+ * we deep-copy the online network, as PyTorch implementations do (spec §2d, §10.9).
+ *
+ * @throws {ShapeError} when the backbone does not output `[N, d]` or the heads do not chain.
+ * @throws {ConfigError} for a base momentum outside [0, 1] or a non-positive `clipGradNorm`.
+ * @example
+ * ```ts
+ * const backbone = createResNet({ depth: 18, inputShape: [64, 64, 1] });
+ * const byol = new BYOL({ backbone, hiddenDim: 1024, outputDim: 128 });
+ * await pretrain(byol, tensorBatchSource(images), { epochs: 100, batchSize: 128 });
+ * const encoder = byol.exportBackbone();
+ * ```
+ */
+export class BYOL implements SSLMethod<BYOLBatch> {
+  readonly name = 'byol';
+  readonly backbone: tfl.LayersModel;
+  readonly projectionHead: tfl.LayersModel;
+  readonly predictionHead: tfl.LayersModel;
+  /** The target network: momentum copies of `[backbone, projectionHead]`. */
+  readonly target: MomentumEncoder;
+  readonly optimizer: Optimizer;
+  readonly baseMomentum: number;
+  private readonly loss: NonNullable<BYOLOptions['loss']>;
+  private readonly views: ViewsFn;
+  private readonly learningRate: BYOLLearningRate | undefined;
+  private readonly clipGradNorm: number | undefined;
+  private readonly ownsProjector: boolean;
+  private readonly ownsPredictor: boolean;
+  private readonly rng: Rng;
+  private disposed = false;
+
+  constructor(options: BYOLOptions) {
+    const fn = 'BYOL';
+    const seed = options.seed ?? 0;
+    const seeds = createRng(seed);
+    const hiddenDim = options.hiddenDim ?? 4096;
+    const outputDim = options.outputDim ?? 256;
+    const baseMomentum = options.baseMomentum ?? 0.996;
+    if (!(baseMomentum >= 0 && baseMomentum <= 1)) {
+      throw new ConfigError({ fn, problem: 'baseMomentum must be in [0, 1]', got: baseMomentum });
+    }
+    if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0)) {
+      throw new ConfigError({
+        fn,
+        problem: 'clipGradNorm must be positive',
+        got: options.clipGradNorm,
+      });
+    }
+    const { backbone } = options;
+    const dim = backboneDim(fn, backbone);
+    const projectionHead =
+      options.projectionHead ??
+      createBYOLProjectionHead({
+        inputDim: dim,
+        hiddenDim,
+        outputDim,
+        seed: seeds.fork('projector').seed(),
+      });
+    let predictionHead: tfl.LayersModel | undefined;
+    try {
+      predictionHead =
+        options.predictionHead ??
+        createBYOLPredictionHead({
+          inputDim: projectionHead.outputs[0]?.shape[1] ?? outputDim,
+          hiddenDim,
+          outputDim: projectionHead.outputs[0]?.shape[1] ?? outputDim,
+          seed: seeds.fork('predictor').seed(),
+        });
+      checkHeads(fn, dim, projectionHead, predictionHead);
+      this.target = new MomentumEncoder([backbone, projectionHead], { clone: options.clone });
+    } catch (error) {
+      if (!options.projectionHead) projectionHead.dispose();
+      if (!options.predictionHead) predictionHead?.dispose();
+      throw error;
+    }
+    this.backbone = backbone;
+    this.projectionHead = projectionHead;
+    this.predictionHead = predictionHead;
+    this.ownsProjector = !options.projectionHead;
+    this.ownsPredictor = !options.predictionHead;
+    this.baseMomentum = baseMomentum;
+    this.loss = options.loss ?? byolLoss;
+    this.views = options.views ?? byolViews();
+    this.optimizer = options.optimizer ?? new LARS({ weightDecay: 1.5e-6 });
+    this.learningRate = options.learningRate;
+    this.clipGradNorm = options.clipGradNorm;
+    this.rng = seeds.fork('byol');
+  }
+
+  private check(fn: string): void {
+    if (this.disposed)
+      throw new DisposedError({ fn: `BYOL.${fn}`, problem: 'the method was disposed' });
+  }
+
+  /** τ_k of step k: the context's `momentum`, else the cosine schedule from `baseMomentum` to 1. */
+  momentumAt(context: Pick<TrainStepContext, 'step' | 'totalSteps' | 'momentum'>): number {
+    return (
+      context.momentum ?? cosineSchedule(context.step, context.totalSteps, this.baseMomentum, 1)
+    );
+  }
+
+  /**
+   * One step: views (unless given) → target projections z′₁, z′₂ (outside the gradient closure)
+   * → online predictions p₁, p₂ → `byolLoss` → optimiser update of the online weights → target
+   * EMA with τ_k. Synchronous; `batch` is not disposed. The loss is computed before the update.
+   *
+   * @throws {ShapeError} unless there are exactly two views of the same batch size.
+   * @throws {ConfigError} for a momentum outside [0, 1].
+   */
+  trainStep(batch: BYOLBatch, context: TrainStepContext): TrainStepResult {
+    this.check('trainStep');
+    const given = Array.isArray(batch);
+    const views = given
+      ? (batch as readonly tf.Tensor4D[])
+      : this.views(batch as tf.Tensor4D, context.rng ?? this.rng);
+    let targets: tf.Tensor2D[] = [];
+    let pKept: tf.Tensor | null = null;
+    try {
+      const [v1, v2] = checkTwoViews('BYOL.trainStep', views);
+      const n = v1.shape[0];
+      const lr = this.learningRateAt(context, n);
+      const momentum = this.momentumAt(context);
+      // sg(z′): the target runs outside the gradient closure, so it is a constant there.
+      targets = [v1, v2].map((v) => this.target.apply(v) as tf.Tensor2D);
+      const params = [
+        ...this.backbone.trainableWeights,
+        ...this.projectionHead.trainableWeights,
+        ...this.predictionHead.trainableWeights,
+      ].map((w) => w.read() as tf.Variable);
+      const loss = tf.tidy(() =>
+        minimize(
+          this.optimizer,
+          params,
+          () => {
+            const [p1, p2] = [v1, v2].map((v) => this.online(v));
+            pKept = tf.keep(tf.concat([p1!, p2!], 0));
+            return this.loss(p1!, p2!, targets[0]!, targets[1]!);
+          },
+          { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
+        ),
+      );
+      const value = loss.dataSync()[0]!;
+      loss.dispose();
+      this.target.update(momentum); // BYOL: after the optimiser step
+      const p = pKept as tf.Tensor | null;
+      const std = p ? embeddingStd(p) : Number.NaN;
+      const dim = p?.shape[1] ?? 0;
+      return {
+        loss: value,
+        stats: { learningRate: lr, momentum, embeddingStd: std },
+        collapse: { std, dim },
+      };
+    } finally {
+      tf.dispose(targets);
+      if (pKept) (pKept as tf.Tensor).dispose();
+      if (!given) tf.dispose(views as tf.Tensor4D[]);
+    }
+  }
+
+  /** q(g(f(v))) in training mode. */
+  private online(v: tf.Tensor4D): tf.Tensor2D {
+    const h = this.backbone.apply(v, { training: true }) as tf.Tensor;
+    const z = this.projectionHead.apply(h, { training: true }) as tf.Tensor;
+    return this.predictionHead.apply(z, { training: true }) as tf.Tensor2D;
+  }
+
+  private learningRateAt(context: TrainStepContext, batchSize: number): number {
+    if (context.learningRate !== undefined) return context.learningRate;
+    const lr = this.learningRate;
+    if (lr === undefined) return defaultLearningRate(0.2, context, batchSize);
+    return typeof lr === 'number' ? lr : lr(context.step, context.totalSteps, batchSize);
+  }
+
+  /** The **online** backbone f (the caller's model, trained in place), without heads. */
+  exportBackbone(): tfl.LayersModel {
+    this.check('exportBackbone');
+    return this.backbone;
+  }
+
+  private networks(): Record<string, tfl.LayersModel> {
+    return {
+      backbone: this.backbone,
+      projectionHead: this.projectionHead,
+      predictionHead: this.predictionHead,
+      targetBackbone: this.target.networks[0]!,
+      targetProjectionHead: this.target.networks[1]!,
+    };
+  }
+
+  /**
+   * Snapshot of the online and target weights (`backbone/i`, `projectionHead/i`,
+   * `predictionHead/i`, `targetBackbone/i`, `targetProjectionHead/i`), BN statistics included;
+   * new tensors owned by the caller.
+   */
+  getWeights(): Record<string, tf.Tensor> {
+    this.check('getWeights');
+    return collectWeights(this.networks());
+  }
+
+  /** Restores a {@link getWeights} snapshot exactly; inputs are not disposed. */
+  setWeights(weights: Record<string, tf.Tensor>): void {
+    this.check('setWeights');
+    assignWeights(this.networks(), weights, 'BYOL.setWeights');
+  }
+
+  /** Frees the default heads, the target copies and the optimiser's slots; the backbone stays yours. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.ownsProjector) this.projectionHead.dispose();
+    if (this.ownsPredictor) this.predictionHead.dispose();
+    this.target.dispose();
+    this.optimizer.dispose();
+  }
+}
