@@ -1,0 +1,89 @@
+/**
+ * Checks and defaults of the MoCo v3 method: backbone and head shapes, the two views, and the
+ * default learning-rate schedule.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ShapeError, type TrainStepContext, warmupCosineLr } from '@tumorxai/core';
+
+/** Learning rate as a constant or a function of the step, the horizon and the images per step. */
+export type LearningRate =
+  | number
+  | ((step: number, totalSteps: number, batchSize: number) => number);
+
+/** The feature size d of a backbone that outputs `[N, d]`. */
+export function backboneDim(fn: string, backbone: tfl.LayersModel): number {
+  const shape = backbone?.outputs?.[0]?.shape;
+  if (shape?.length !== 2 || typeof shape[1] !== 'number') {
+    throw new ShapeError({
+      fn,
+      problem: 'the backbone must output features [N, d]',
+      got: shape ? `output shape ${JSON.stringify(shape)}` : 'no model',
+      fix: 'End the backbone in global average pooling, e.g. createResNet({ depth: 50, includeTop: false })',
+    });
+  }
+  return shape[1];
+}
+
+/** Checks that features `[N, dim]` → projector → predictor chain, and that q keeps g's size. */
+export function checkHeads(
+  fn: string,
+  dim: number,
+  projector: tfl.LayersModel,
+  predictor: tfl.LayersModel,
+): void {
+  const projIn = projector.inputs[0]?.shape;
+  const projOut = projector.outputs[0]?.shape;
+  const predIn = predictor.inputs[0]?.shape;
+  const predOut = predictor.outputs[0]?.shape;
+  if (projIn?.[1] !== dim) {
+    throw new ShapeError({
+      fn,
+      problem: 'the projection head does not take the backbone features',
+      expected: `input [N, ${dim}]`,
+      got: JSON.stringify(projIn),
+    });
+  }
+  if (projOut?.length !== 2 || predIn?.[1] !== projOut[1] || predOut?.[1] !== projOut[1]) {
+    throw new ShapeError({
+      fn,
+      problem:
+        'the prediction head must map projections to vectors of the same size (the loss compares them)',
+      expected: `[N, ${projOut?.[1]}] → [N, ${projOut?.[1]}]`,
+      got: `${JSON.stringify(predIn)} → ${JSON.stringify(predOut)}`,
+    });
+  }
+}
+
+/** Exactly two views of one batch size. */
+export function checkTwoViews(
+  fn: string,
+  views: readonly tf.Tensor4D[],
+): [tf.Tensor4D, tf.Tensor4D] {
+  if (views.length !== 2 || views[0]!.shape[0] !== views[1]!.shape[0]) {
+    throw new ShapeError({
+      fn,
+      problem: 'the method needs exactly two views of the same batch size',
+      got: views.map((v) => JSON.stringify(v.shape)).join(' and '),
+    });
+  }
+  return [views[0]!, views[1]!];
+}
+
+/**
+ * `base·B/256` (linear scaling), linear warm-up from 0 over 10 epochs but at most 10 % of the
+ * run, then half-cosine to 0 (spec §4e).
+ */
+export function defaultLearningRate(
+  base: number,
+  context: TrainStepContext,
+  batchSize: number,
+): number {
+  const total = Math.max(context.totalSteps, 1);
+  const perEpoch = context.stepsPerEpoch ?? total;
+  return warmupCosineLr({
+    baseLr: (base * batchSize) / 256,
+    warmupSteps: Math.min(10 * perEpoch, Math.floor(total / 10)),
+    totalSteps: total,
+  })(context.step);
+}
