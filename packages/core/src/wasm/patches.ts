@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv-geometry.js';
+import { stridedPixelsTransposed } from './fast-transpose.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
 /** Patches of x as a matrix [kh·kw·c, n·ho·wo] (rows ordered (a, b, c) like dW). */
@@ -14,24 +15,10 @@ export function patchesTransposed(
 ): tf.TensorInfo {
   const k = g.n * g.ho * g.wo;
   if (g.kh === 1 && g.kw === 1 && g.padTop === 0 && g.padLeft === 0) {
-    let xs = x;
-    if (g.sh !== 1 || g.sw !== 1 || g.ho !== g.h || g.wo !== g.w) {
-      xs = s.run(
-        'StridedSlice',
-        { x },
-        {
-          begin: [0, 0, 0, 0],
-          end: [g.n, (g.ho - 1) * g.sh + 1, (g.wo - 1) * g.sw + 1, g.c],
-          strides: [1, g.sh, g.sw, 1],
-          beginMask: 0,
-          endMask: 0,
-          ellipsisMask: 0,
-          newAxisMask: 0,
-          shrinkAxisMask: 0,
-        },
-      );
+    if (g.sh === 1 && g.sw === 1 && g.ho === g.h && g.wo === g.w) {
+      return s.transpose(s.reshape(x, [k, g.c]), [1, 0]);
     }
-    return s.transpose(s.reshape(xs, [k, g.c]), [1, 0]);
+    return s.track(stridedPixelsTransposed(s.backend, x, g.ho, g.wo, g.sh, g.sw));
   }
   // [c, n, h, w], zero-padded to the rows/columns the forward convolution read.
   const xt = s.transpose(x, [3, 0, 1, 2]);
