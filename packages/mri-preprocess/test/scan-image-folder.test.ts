@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, IOError } from '@tumorxai/core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ beforeAll(async () => {
   writeFileSync(join(nfc, 'c.jpeg'), png);
   writeFileSync(join(root, '_NORMAL T1', 'n.jpg'), png);
   writeFileSync(join(root, GLIOMA_T2, 'desktop.ini'), 'x');
+  symlinkSync(root, join(root, '_NORMAL T1', 'loop')); // a symlink back to the root
 });
 
 describe('scanImageFolder', () => {
@@ -77,6 +78,7 @@ describe('scanImageFolder', () => {
     expect(byCode('empty-file')).toEqual(['empty.jpg']);
     expect(byCode('outside-class')).toEqual(['readme.txt']);
     expect(byCode('empty-class')).toEqual([GLIOMA_T2]);
+    expect(byCode('unreadable')).toEqual(['loop']);
     for (const s of skipped) expect(s.reason.length).toBeGreaterThan(5);
   });
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeSafetensors, encodeSafetensors, writeFileAtomic } from '@tumorxai/core';
+import { encodeSafetensors, writeFileAtomic } from '@tumorxai/core';
 import type { ImageFile, SkippedFile } from './scan-image-folder.js';
 
 /** Bumped whenever the cached bytes would change for the same inputs. */
@@ -57,6 +57,50 @@ export function cachePaths(cacheDir: string, key: string) {
   return { tensors: `${base}.safetensors`, manifest: `${base}.json` };
 }
 
+interface Entry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+/**
+ * Reads the cache's two tensors as views on the file buffer (no copy: a reload costs little more
+ * than reading the file). Returns null when the file is not the expected safetensors layout.
+ * The writer (`encodeSafetensors`) pads the header to 8 bytes and orders tensors by element size,
+ * so both tensors are 4-byte aligned; anything else is treated as a cache miss.
+ */
+function readTensors(file: Uint8Array) {
+  // Small files can sit at any offset of Node's buffer pool: copy those to an aligned buffer.
+  const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file);
+  if (bytes.length < 8) return null;
+  const headerLength = Number(
+    new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true),
+  );
+  if (headerLength > bytes.length - 8) return null;
+  const header = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)),
+  ) as Record<string, unknown>;
+  const start = bytes.byteOffset + 8 + headerLength;
+  const dataLength = bytes.length - 8 - headerLength;
+  const view = <T extends Float32Array | Int32Array>(
+    name: string,
+    dtype: string,
+    make: (b: ArrayBufferLike, o: number, n: number) => T,
+  ) => {
+    const e = header[name] as Entry | undefined;
+    if (!e || e.dtype !== dtype || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets))
+      return null;
+    const [begin, end] = e.data_offsets;
+    const count = e.shape.reduce((a, d) => a * d, 1);
+    if (end > dataLength || end - begin !== count * 4 || (start + begin) % 4 !== 0) return null;
+    return { shape: e.shape, data: make(bytes.buffer, start + begin, count) };
+  };
+  const images = view('images', 'F32', (b, o, n) => new Float32Array(b, o, n));
+  const labels = view('labels', 'I32', (b, o, n) => new Int32Array(b, o, n));
+  if (!images || !labels) return null;
+  return { images, labels, metadata: (header.__metadata__ ?? {}) as Record<string, string> };
+}
+
 /** A cache entry read back. */
 export interface CacheEntry {
   manifest: CacheManifest;
@@ -74,19 +118,16 @@ export function readCache(cacheDir: string, key: string): CacheEntry | null {
   try {
     const manifest = JSON.parse(readFileSync(paths.manifest, 'utf8')) as CacheManifest;
     if (manifest.format !== CACHE_FORMAT || manifest.key !== key) return null;
-    const { entries, metadata } = decodeSafetensors(readFileSync(paths.tensors));
-    const images = entries.images;
-    const labels = entries.labels;
+    const file = readTensors(readFileSync(paths.tensors));
     if (
-      metadata.key !== key ||
-      images?.dtype !== 'F32' ||
-      labels?.dtype !== 'I32' ||
-      JSON.stringify(images.shape) !== JSON.stringify(manifest.shape) ||
-      labels.shape[0] !== manifest.files.length
+      !file ||
+      file.metadata.key !== key ||
+      JSON.stringify(file.images.shape) !== JSON.stringify(manifest.shape) ||
+      file.labels.data.length !== manifest.files.length
     ) {
       return null;
     }
-    return { manifest, images: images.data as Float32Array, labels: labels.data as Int32Array };
+    return { manifest, images: file.images.data, labels: file.labels.data };
   } catch {
     return null;
   }

@@ -104,6 +104,7 @@ export function scanImageFolder(
   type Found = Omit<ImageFile, 'classId'>;
   const byClass = new Map<string, { folders: string[]; files: Found[] }>();
 
+  const visited = new Set<string>([`${rootStats.dev}:${rootStats.ino}`]);
   const walk = (dir: string, into: Found[]) => {
     for (const entry of readDir(dir, skipped) ?? []) {
       const path = join(dir, entry.name);
@@ -114,6 +115,16 @@ export function scanImageFolder(
       const stats = kind(path, skipped);
       if (!stats) continue;
       if (stats.isDirectory()) {
+        const id = `${stats.dev}:${stats.ino}`;
+        if (visited.has(id)) {
+          skipped.push({
+            path,
+            code: 'unreadable',
+            reason: 'folder already visited (symlink loop)',
+          });
+          continue;
+        }
+        visited.add(id);
         walk(path, into);
       } else if (!extensions.has(extname(entry.name).toLowerCase())) {
         skipped.push({
@@ -151,6 +162,7 @@ export function scanImageFolder(
     slot.folders.push(entry.name);
     byClass.set(name, slot);
     const before = slot.files.length;
+    visited.add(`${stats.dev}:${stats.ino}`);
     walk(path, slot.files);
     if (slot.files.length === before) {
       skipped.push({ path, code: 'empty-class', reason: 'class folder holds no image file' });
