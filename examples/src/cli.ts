@@ -2,6 +2,7 @@
  * `tumorxai`: the TumorXAI experiment CLI — the demo on synthetic phantoms, the paper's full
  * experiment, and its stages one by one.
  */
+import { availableParallelism } from 'node:os';
 import { TumorxaiError } from '@tumorxai/core';
 import { Command, Option } from 'commander';
 import { registerBench } from './commands/bench.js';
@@ -24,6 +25,12 @@ const program = new Command('tumorxai')
   )
   .option('--seed <n>', "override the config's seed", integer)
   .option('--cache <dir>', 'cache of phantoms and preprocessed images', '.cache/tumorxai')
+  .option(
+    '--threads <n>',
+    'threads of the wasm backend (XNNPACK); 1 = single-threaded',
+    integer,
+    Math.min(8, availableParallelism()),
+  )
   .option('--quiet', 'no progress bars (also off when not on a terminal or when CI is set)')
   .showHelpAfterError();
 

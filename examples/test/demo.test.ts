@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readResults, rowSlug } from '@tumorxai/eval';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadConfig, PRESETS } from '../src/config/load-config.js';
 import type { RunManifest } from '../src/run/run-dir.js';
 import { runCli, startCli } from './cli-run.js';
 
@@ -26,6 +26,18 @@ function expectedRows(): string[] {
 }
 
 const isPng = (file: string) => readFileSync(file).subarray(1, 4).toString('latin1') === 'PNG';
+
+describe('configurations', () => {
+  it('every preset validates, and the paper one is the ResNet-50 / 224 px matrix', () => {
+    for (const name of PRESETS) expect(loadConfig(name).name).toBe(name);
+    const paper = loadConfig('paper');
+    expect(paper.backbone).toEqual({ depth: 50, widthMultiplier: 1 });
+    expect(paper.data.imageSize).toBe(224);
+    expect(paper.pretrain.methods).toEqual(['simclr', 'byol', 'mocov3', 'dino']);
+    expect(paper.evaluation.labelFractions).toEqual([0.01, 0.1, 1]);
+    expect(Object.keys(paper.provenance).length).toBeGreaterThan(10);
+  });
+});
 
 describe('tumorxai demo --preset ci', () => {
   it('runs end to end and writes results that parse and hold every claimed row', async () => {
@@ -67,6 +79,25 @@ describe('tumorxai demo --preset ci', () => {
       expect.arrayContaining(['data', 'pretrain:simclr', 'explain:simclr']),
     );
     expect(existsSync(join(out, 'pretrain', 'simclr', 'backbone.safetensors'))).toBe(true);
+
+    // `explain` on one of the phantoms with the supervised model the run saved.
+    const data = JSON.parse(readFileSync(join(out, 'data.json'), 'utf8')) as { root: string };
+    const image = join(data.root, readdirSync(data.root).sort()[0]!, '0000.jpg');
+    const overlay = join(tmp, 'overlay.png');
+    const explained = await runCli([
+      'explain',
+      '--image',
+      image,
+      '--checkpoint',
+      join(out, 'eval', 'supervised-model.safetensors'),
+      '--cam',
+      'gradcam++',
+      '--out',
+      overlay,
+    ]);
+    expect(explained.code, explained.output).toBe(0);
+    expect(explained.output).toMatch(/Predicted: .+ \(p = 0\.\d{3}\)/);
+    expect(isPng(overlay)).toBe(true);
   });
 
   it('--resume after a kill skips the finished stages', async () => {

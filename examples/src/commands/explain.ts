@@ -5,11 +5,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultCamLayer } from '@tumorxai/backbone-resnet';
-import { initBackend } from '@tumorxai/core';
+import { ConfigError, initBackend } from '@tumorxai/core';
 import { decodeImage, imagesToTensor, preprocessImage } from '@tumorxai/mri-preprocess';
 import { EigenCam, encodePng, GradCam, GradCamPlusPlus, overlayHeatmap } from '@tumorxai/xai-cam';
 import { type Command, Option } from 'commander';
 import { CAM_METHODS, type CamMethodName } from '../config/schema.js';
+import { enableWasmThreads } from '../pipeline/experiment.js';
 import { loadModelFile } from '../pipeline/model-file.js';
 import { globals, integer, userPath } from './common.js';
 
@@ -25,6 +26,7 @@ export function registerExplain(program: Command): void {
     .addOption(new Option('--cam <name>', 'explainer').choices([...CAM_METHODS]).default('gradcam'))
     .option('--class <id>', 'class to explain (default: the predicted class)', integer)
     .option('--out <file>', 'output PNG (default: <image>.<cam>.png next to the image)')
+    .option('--scale <n>', 'magnification of the overlay (default: to about 256 px)', integer)
     .action(
       async (
         options: {
@@ -33,17 +35,26 @@ export function registerExplain(program: Command): void {
           cam: CamMethodName;
           class?: number;
           out?: string;
+          scale?: number;
         },
         command: Command,
       ) => {
         const global = globals(command);
+        if (global.backend === 'auto' || global.backend === 'wasm') {
+          await enableWasmThreads(global.threads, {
+            log: () => {},
+            bar: () => ({ update() {}, stop() {} }),
+          });
+        }
         await initBackend(global.backend, { logger: null });
         const { model, info } = loadModelFile(userPath(options.checkpoint));
         try {
           if (info.numClasses === null && options.cam !== 'eigencam') {
-            throw new Error(
-              `explain: ${options.checkpoint} is a backbone without a classifier, so there is no class to explain with ${options.cam}. Use --cam eigencam, or a model with a classifier (e.g. eval/supervised-model.safetensors).`,
-            );
+            throw new ConfigError({
+              fn: 'tumorxai explain',
+              problem: `${options.checkpoint} is a backbone without a classifier, so there is no class to explain with ${options.cam}`,
+              fix: 'Use --cam eigencam, or a model with a classifier (e.g. <run>/eval/supervised-model.safetensors)',
+            });
           }
           const [height, width, channels] = info.inputShape;
           const decoded = await decodeImage(readFileSync(userPath(options.image)));
@@ -72,12 +83,19 @@ export function registerExplain(program: Command): void {
           const target = options.class ?? predicted ?? undefined;
           const map = cam.explain(images, target === undefined ? {} : { targets: [target] });
           cam.dispose();
+          const scale = options.scale ?? Math.max(1, Math.round(256 / height));
           const overlay = tf.tidy(() => {
             const image = tf.squeeze(images, [0]);
-            return overlayHeatmap(
+            const rgb = overlayHeatmap(
               channels === 3 ? tf.mean(image, 2, true) : image,
               tf.squeeze(map, [0]),
             );
+            if (scale === 1) return rgb;
+            const big = tf.image.resizeNearestNeighbor(tf.cast(rgb, 'float32'), [
+              height * scale,
+              width * scale,
+            ]);
+            return tf.cast(big, 'int32');
           });
           const out = userPath(
             options.out ??

@@ -1,6 +1,7 @@
 /**
  * `tumorxai reproduce`: the paper's full experiment matrix on a dataset folder.
  */
+import { ConfigError } from '@tumorxai/core';
 import type { Command } from 'commander';
 import { METHODS, type MethodName } from '../config/schema.js';
 import { runExperiment } from '../pipeline/experiment.js';
@@ -50,10 +51,14 @@ export function registerReproduce(program: Command): void {
         if (options.methods) {
           const methods = options.methods.split(',').map((m) => m.trim());
           const unknown = methods.filter((m) => !(METHODS as readonly string[]).includes(m));
-          if (unknown.length)
-            throw new Error(
-              `--methods: unknown ${unknown.join(', ')}; choose from ${METHODS.join(', ')}`,
-            );
+          if (unknown.length) {
+            throw new ConfigError({
+              fn: 'tumorxai reproduce',
+              problem: '--methods names an unknown method',
+              expected: METHODS.join(', '),
+              got: unknown.join(', '),
+            });
+          }
           config = {
             ...config,
             pretrain: { ...config.pretrain, methods: methods as MethodName[] },
@@ -65,6 +70,7 @@ export function registerReproduce(program: Command): void {
           out: userPath(options.out ?? `runs/${config.name}`),
           cacheDir: userPath(global.cache),
           backend: global.backend,
+          threads: global.threads,
           resume: options.resume,
           quiet: global.quiet ?? false,
           command: commandLine(),
