@@ -69,7 +69,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   {
     name: 'Cast',
     kind: 'replaced',
-    reason: 'same-dtype casts (tf.moments casts float32 to float32) share instead of copying',
+    reason: 'same-dtype casts (tf.moments casts float32 to float32) share; casts to bool give 0/1',
     func: castWasm,
   },
   {

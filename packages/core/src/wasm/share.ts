@@ -25,10 +25,21 @@ export function identityWasm(args: KernelArgs): tf.TensorInfo {
   return share(args);
 }
 
-/** The registered `Cast` kernel function for `wasm`: shares when the dtype does not change. */
+/**
+ * The registered `Cast` kernel function for `wasm`: shares when the dtype does not change. Casts
+ * to bool give 0/1 like the other backends (the stock kernel copies the numbers unchanged:
+ * `cast([0, 3], 'bool')` read back as 3).
+ */
 export function castWasm(args: KernelArgs): tf.TensorInfo {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const { dtype } = args.attrs as { dtype: tf.DataType };
   if (dtype === x.dtype && dtype !== 'string') return share(args);
+  if (dtype === 'bool' && (x.dtype === 'float32' || x.dtype === 'int32')) {
+    const out = args.backend.makeOutput(x.shape, 'bool');
+    const src = args.backend.typedArrayFromHeap(x);
+    const dst = args.backend.typedArrayFromHeap(out);
+    for (let i = 0; i < dst.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
+    return out;
+  }
   return (stockWasmKernel('Cast').kernelFunc as unknown as WasmKernelFunc)(args);
 }
