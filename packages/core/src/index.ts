@@ -55,6 +55,8 @@ export { cosineSchedule, type WarmupCosineLrOptions, warmupCosineLr } from './sc
 export { BatchNorm1d, type BatchNorm1dArgs } from './ssl/batch-norm-1d.js';
 export {
   type BatchSource,
+  loaderBatchSource,
+  type RandomAccessLoader,
   type TensorBatchSourceOptions,
   tensorBatchSource,
 } from './ssl/batch-source.js';

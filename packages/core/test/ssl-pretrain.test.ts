@@ -10,6 +10,7 @@ import {
   DataError,
   IOError,
   LARS,
+  loaderBatchSource,
   type PretrainProgress,
   type PretrainWarning,
   pretrain,
@@ -246,6 +247,33 @@ describe('tensorBatchSource', () => {
     expect(tensorBatchSource(images, { dropLast: false }).stepsPerEpoch(3)).toBe(4);
     expect(() => source.stepsPerEpoch(11)).toThrow(ConfigError);
     expect(() => source.batch(0, 3, 3)).toThrow(/outside the epoch/);
+    images.dispose();
+  });
+});
+
+describe('loaderBatchSource', () => {
+  it('adapts a random-access loader (batch → { images, labels }) and disposes the labels', async () => {
+    const images = toyData(24);
+    const source = tensorBatchSource(images, { seed: 1 });
+    const made: tf.Tensor[] = [];
+    const loader = {
+      stepsPerEpoch: 2,
+      batch(epoch: number, step: number) {
+        const labels = tf.zeros([12], 'int32');
+        made.push(labels);
+        return { images: source.batch(epoch, step, 12) as tf.Tensor2D, labels };
+      },
+    };
+    const adapted = loaderBatchSource(loader);
+    expect(adapted.stepsPerEpoch(12)).toBe(2);
+    const before = tf.memory().numTensors;
+    const method = new ToyMethod(1);
+    const result = await pretrain(method, adapted, { epochs: 2, batchSize: 12 });
+    expect(result.steps).toBe(4);
+    expect(made).toHaveLength(4);
+    expect(made.every((t) => t.isDisposed)).toBe(true);
+    method.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     images.dispose();
   });
 });

@@ -95,3 +95,34 @@ export function tensorBatchSource<T extends tf.Tensor>(
     },
   };
 }
+
+/** A random-access loader such as `@tumorxai/mri-preprocess`'s `createBatchLoader(...)`. */
+export interface RandomAccessLoader<TBatch> {
+  /** Batches per epoch (the loader's own batch size). */
+  readonly stepsPerEpoch: number;
+  /** The batch at (epoch, step): its `images` (or views) and optional `labels`, caller-owned. */
+  batch(epoch: number, step: number): { images: TBatch; labels?: tf.Tensor };
+}
+
+/**
+ * Adapts a {@link RandomAccessLoader} (e.g. `createBatchLoader(images, { batchSize, seed,
+ * dropLast: true, augment })` from `@tumorxai/mri-preprocess`) to a {@link BatchSource}: each
+ * batch is the loader's `images` (the labels, unused by self-supervised methods, are disposed).
+ * Pass `pretrain` the loader's batch size.
+ *
+ * @example
+ * ```ts
+ * const loader = createBatchLoader(data.images, { batchSize: 64, seed: 0, dropLast: true });
+ * await pretrain(simclr, loaderBatchSource(loader), { epochs: 100, batchSize: 64 });
+ * ```
+ */
+export function loaderBatchSource<TBatch>(loader: RandomAccessLoader<TBatch>): BatchSource<TBatch> {
+  return {
+    stepsPerEpoch: () => loader.stepsPerEpoch,
+    batch(epoch, index) {
+      const { images, labels } = loader.batch(epoch, index);
+      labels?.dispose();
+      return images;
+    },
+  };
+}
