@@ -8,10 +8,11 @@ import {
   ConfigError,
   cosineSchedule,
   type Optimizer,
+  ShapeError,
   type ViewsFn,
   warmupCosineLr,
 } from '@tumorxai/core';
-import type { DINOHeadOptions } from './dino-head.js';
+import { createDINOHead, type DINOHeadOptions } from './dino-head.js';
 import type { DinoLossOptions } from './dino-loss.js';
 
 /** A batch for `DINO.trainStep`: images (the views are made) or ready-made views. */
@@ -129,4 +130,40 @@ export function checkDINOOptions(options: DINOOptions): void {
       fix: 'Build your head with createDINOHead({ inputDim, ...options }) and pass it as head',
     });
   }
+}
+
+/**
+ * Checks that the backbone outputs `[N, d]` features, builds the default head on them (or checks
+ * the given one maps `[N, d]` to `[N, K]`), and returns it with K.
+ *
+ * @throws {ShapeError} naming the mismatch.
+ */
+export function resolveHead(
+  options: DINOOptions,
+  seed: number,
+): { head: tfl.LayersModel; ownsHead: boolean; outputDim: number } {
+  const outShape = options.backbone?.outputs?.[0]?.shape;
+  if (outShape?.length !== 2 || typeof outShape[1] !== 'number') {
+    throw new ShapeError({
+      fn: 'DINO',
+      problem: 'the backbone must output features [N, d]',
+      got: outShape ? `output shape ${JSON.stringify(outShape)}` : 'no model',
+      fix: 'End the backbone in global average pooling, e.g. createResNet({ depth: 50, inputShape: [null, null, 1] })',
+    });
+  }
+  const dim = outShape[1];
+  const ownsHead = !options.head;
+  const head = options.head ?? createDINOHead({ ...options.headOptions, inputDim: dim, seed });
+  const headIn = head.inputs[0]?.shape;
+  const headOut = head.outputs[0]?.shape;
+  if (headIn?.[1] !== dim || headOut?.length !== 2 || typeof headOut[1] !== 'number') {
+    if (ownsHead) head.dispose();
+    throw new ShapeError({
+      fn: 'DINO',
+      problem: 'the head must map the backbone features [N, d] to logits [N, K]',
+      expected: `input [N, ${dim}], output [N, K]`,
+      got: `input ${JSON.stringify(headIn)}, output ${JSON.stringify(headOut)}`,
+    });
+  }
+  return { head, ownsHead, outputDim: headOut[1] };
 }

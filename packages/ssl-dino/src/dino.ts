@@ -9,13 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   assignWeights,
-  ConfigError,
   collectWeights,
   createRng,
   DisposedError,
-  embeddingStd,
   MomentumEncoder,
-  minimize,
   type Optimizer,
   type Rng,
   SGD,
@@ -26,19 +23,18 @@ import {
   type ViewsFn,
 } from '@tumorxai/core';
 import { DinoCenter } from './dino-center.js';
-import { cancelLastLayerGradients, createDINOHead } from './dino-head.js';
-import { dinoLoss, dinoLossTerms, dinoTeacherEntropy } from './dino-loss.js';
+import { dinoLoss } from './dino-loss.js';
 import {
   checkDINOOptions,
   type DINOBatch,
   type DINOLearningRate,
-  type DINOLossFn,
   type DINOOptions,
   defaultLearningRate,
   defaultMomentum,
+  resolveHead,
 } from './dino-options.js';
+import { checkDinoViews, type DinoStepParts, runDinoStep } from './dino-step.js';
 import { checkCenter } from './internal/checks.js';
-import { forwardByResolution } from './multi-resolution.js';
 import { teacherTemperatureSchedule } from './teacher-temperature.js';
 import { dinoViews } from './views.js';
 
@@ -89,93 +85,49 @@ export class DINO implements SSLMethod<DINOBatch> {
   readonly center: DinoCenter;
   readonly optimizer: Optimizer;
   private readonly views: ViewsFn;
-  private readonly globalViews: number;
-  private readonly loss: DINOLossFn;
-  private readonly studentTemperature: number;
   private readonly teacherTemperature: (epoch: number) => number;
   private readonly momentum: number | ((step: number, totalSteps: number) => number);
   private readonly learningRate: DINOLearningRate;
-  private readonly clipGradNorm: number | null;
-  private readonly freezeLastLayerEpochs: number;
   private readonly ownsHead: boolean;
   private readonly rng: Rng;
+  private readonly parts: DinoStepParts;
   private lastTeacherTemperature = Number.NaN;
   private exported = false;
   private disposed = false;
 
   constructor(options: DINOOptions) {
     checkDINOOptions(options);
-    const { backbone } = options;
-    const outShape = backbone?.outputs?.[0]?.shape;
-    if (outShape?.length !== 2 || typeof outShape[1] !== 'number') {
-      throw new ShapeError({
-        fn: 'DINO',
-        problem: 'the backbone must output features [N, d]',
-        got: outShape ? `output shape ${JSON.stringify(outShape)}` : 'no model',
-        fix: 'End the backbone in global average pooling, e.g. createResNet({ depth: 50, inputShape: [null, null, 1] })',
-      });
-    }
-    const dim = outShape[1];
     const seed = options.seed ?? 0;
-    this.ownsHead = !options.head;
-    const head = options.head ?? createDINOHead({ ...options.headOptions, inputDim: dim, seed });
-    const headIn = head.inputs[0]?.shape;
-    const headOut = head.outputs[0]?.shape;
-    if (headIn?.[1] !== dim || headOut?.length !== 2 || typeof headOut[1] !== 'number') {
-      if (this.ownsHead) head.dispose();
-      throw new ShapeError({
-        fn: 'DINO',
-        problem: 'the head must map the backbone features [N, d] to logits [N, K]',
-        expected: `input [N, ${dim}], output [N, K]`,
-        got: `input ${JSON.stringify(headIn)}, output ${JSON.stringify(headOut)}`,
-      });
-    }
-    this.backbone = backbone;
+    const { head, ownsHead, outputDim } = resolveHead(options, seed);
+    this.backbone = options.backbone;
     this.head = head;
-    this.teacher = new MomentumEncoder([backbone, head]);
-    this.center = new DinoCenter(headOut[1], { momentum: options.centerMomentum ?? 0.9 });
+    this.ownsHead = ownsHead;
+    this.teacher = new MomentumEncoder([this.backbone, head]);
+    this.center = new DinoCenter(outputDim, { momentum: options.centerMomentum ?? 0.9 });
+    this.optimizer = options.optimizer ?? new SGD({ momentum: 0.9, weightDecay: 1e-4 });
     this.views = options.views ?? dinoViews();
-    this.globalViews = options.globalViews ?? 2;
-    this.loss = options.loss ?? dinoLoss;
-    this.studentTemperature = options.studentTemperature ?? 0.1;
     const tauT = options.teacherTemperature ?? teacherTemperatureSchedule();
     this.teacherTemperature = typeof tauT === 'number' ? () => tauT : tauT;
     this.momentum = options.momentum ?? defaultMomentum;
-    this.optimizer = options.optimizer ?? new SGD({ momentum: 0.9, weightDecay: 1e-4 });
     this.learningRate = options.learningRate ?? defaultLearningRate;
-    this.clipGradNorm = options.clipGradNorm === undefined ? 3 : options.clipGradNorm;
-    this.freezeLastLayerEpochs = options.freezeLastLayerEpochs ?? 1;
     this.rng = createRng(seed).fork('dino');
+    this.parts = {
+      backbone: this.backbone,
+      head,
+      teacher: this.teacher,
+      center: this.center,
+      optimizer: this.optimizer,
+      loss: options.loss ?? dinoLoss,
+      globalViews: options.globalViews ?? 2,
+      studentTemperature: options.studentTemperature ?? 0.1,
+      clipGradNorm: options.clipGradNorm === undefined ? 3 : options.clipGradNorm,
+      freezeLastLayerEpochs: options.freezeLastLayerEpochs ?? 1,
+    };
   }
 
   private check(fn: string): void {
     if (this.disposed)
       throw new DisposedError({ fn: `DINO.${fn}`, problem: 'the method was disposed' });
-  }
-
-  private checkViews(views: readonly tf.Tensor4D[]): void {
-    const fn = 'DINO.trainStep';
-    const t = this.globalViews;
-    if (views.length < t || dinoLossTerms(t, views.length) === 0) {
-      throw new ConfigError({
-        fn,
-        problem: `DINO needs at least two views, the first ${t} of them global crops`,
-        expected: `at least ${Math.max(t, 2)} views`,
-        got: views.length,
-        fix: 'Use dinoViews() (2 global + n local crops) or pass [global1, global2, ...locals]',
-      });
-    }
-    const n = views[0]?.shape[0];
-    views.forEach((v, i) => {
-      if (!(v instanceof tf.Tensor) || v.rank !== 4 || v.shape[0] !== n) {
-        throw new ShapeError({
-          fn,
-          problem: `view ${i} must be an image batch [N, h, w, C] with the batch size of view 0`,
-          expected: `[${n}, h, w, C]`,
-          got: v instanceof tf.Tensor ? JSON.stringify(v.shape) : typeof v,
-        });
-      }
-    });
   }
 
   /**
@@ -191,81 +143,38 @@ export class DINO implements SSLMethod<DINOBatch> {
     const views = given
       ? (batch as readonly tf.Tensor4D[])
       : this.views(batch as tf.Tensor4D, context.rng ?? this.rng);
-    let teacherOut: tf.Tensor2D[] = [];
     try {
-      this.checkViews(views);
+      checkDinoViews(views, this.parts.globalViews);
       const { step, totalSteps } = context;
-      const n = views[0]!.shape[0];
       const epoch =
         context.epoch ?? (context.stepsPerEpoch ? Math.floor(step / context.stepsPerEpoch) : 0);
-      const lr = context.learningRate ?? this.learningRateAt(step, totalSteps, n);
+      const learningRate =
+        context.learningRate ?? this.learningRateAt(step, totalSteps, views[0]!.shape[0]);
       const momentum =
         context.momentum ??
         (typeof this.momentum === 'number' ? this.momentum : this.momentum(step, totalSteps));
       const teacherTemperature = this.teacherTemperature(epoch);
-      const globals = views.slice(0, this.globalViews);
-      const [teacherBackbone, teacherHead] = this.teacher.networks as [
-        tfl.LayersModel,
-        tfl.LayersModel,
-      ];
-      teacherOut = tf.tidy(() =>
-        tf.split(forwardByResolution(teacherBackbone, teacherHead, globals), globals.length, 0),
-      ) as tf.Tensor2D[];
-      const params = [...this.backbone.trainableWeights, ...this.head.trainableWeights].map(
-        (w) => w.read() as tf.Variable,
-      );
-      const frozen = epoch < this.freezeLastLayerEpochs;
-      const loss = tf.tidy(() =>
-        minimize(
-          this.optimizer,
-          params,
-          () => {
-            const out = forwardByResolution(this.backbone, this.head, views);
-            const studentOut = tf.split(out, views.length, 0) as tf.Tensor2D[];
-            return this.loss(studentOut, teacherOut, this.center.value, {
-              studentTemperature: this.studentTemperature,
-              teacherTemperature,
-            });
-          },
-          {
-            learningRate: lr,
-            weightDecay: context.weightDecay,
-            clipGradNorm: this.clipGradNorm ?? undefined,
-            clipMode: 'per-parameter',
-            transformGradients: frozen
-              ? (g, p) =>
-                  cancelLastLayerGradients(this.head, p, g, {
-                    epoch,
-                    freezeLastLayerEpochs: this.freezeLastLayerEpochs,
-                  })
-              : undefined,
-          },
-        ),
-      );
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      const teacherEntropy = dinoTeacherEntropy(teacherOut, this.center.value, teacherTemperature);
-      const all = tf.concat(teacherOut, 0);
-      const std = embeddingStd(all);
-      const dim = all.shape[1];
-      all.dispose();
-      this.teacher.update(momentum);
-      this.center.update(teacherOut);
+      const outcome = runDinoStep(this.parts, views, {
+        epoch,
+        learningRate,
+        weightDecay: context.weightDecay,
+        momentum,
+        teacherTemperature,
+      });
       this.lastTeacherTemperature = teacherTemperature;
       return {
-        loss: value,
+        loss: outcome.loss,
         stats: {
-          learningRate: lr,
+          learningRate,
           momentum,
           teacherTemperature,
-          teacherEntropy,
-          embeddingStd: std,
-          lastLayerFrozen: frozen ? 1 : 0,
+          teacherEntropy: outcome.teacherEntropy,
+          embeddingStd: outcome.std,
+          lastLayerFrozen: outcome.lastLayerFrozen ? 1 : 0,
         },
-        collapse: { std, dim },
+        collapse: { std: outcome.std, dim: outcome.dim },
       };
     } finally {
-      tf.dispose(teacherOut);
       if (!given) tf.dispose(views as tf.Tensor4D[]);
     }
   }
