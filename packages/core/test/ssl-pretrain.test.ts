@@ -108,6 +108,18 @@ describe('pretrain', () => {
     expect(snapshot(second)).toEqual(expected);
     expect(resumed.epochLosses).toEqual(full.epochLosses);
     expect(resumed.finalLoss).toBe(full.finalLoss);
+    // Resuming a finished run trains nothing and reports the same result.
+    const again = await pretrain(second, tensorBatchSource(data, { seed: 2 }), {
+      ...OPTIONS,
+      checkpointDir: dir,
+      resume: true,
+    });
+    expect(again).toMatchObject({
+      resumedFrom: 12,
+      finalLoss: full.finalLoss,
+      epochLosses: full.epochLosses,
+    });
+    expect(snapshot(second)).toEqual(expected);
     reference.dispose();
     second.dispose();
   });

@@ -98,13 +98,18 @@ export async function pretrain<TBatch>(
   let start = 0;
   let epochLosses: number[] = [];
   let epochLossSum = 0;
+  let finalLoss = Number.NaN;
   if (options.resume && path !== null && existsSync(path)) {
-    ({ start, epochLosses, epochLossSum } = resumeFromCheckpoint(method, readCheckpoint(path), {
-      totalSteps,
-      stepsPerEpoch,
-      batchSize,
-      rng,
-    }));
+    ({ start, epochLosses, epochLossSum, finalLoss } = resumeFromCheckpoint(
+      method,
+      readCheckpoint(path),
+      {
+        totalSteps,
+        stepsPerEpoch,
+        batchSize,
+        rng,
+      },
+    ));
   }
 
   let lastCheckpoint: number | null = null;
@@ -122,7 +127,7 @@ export async function pretrain<TBatch>(
         batchSize,
         rngState: rng.getState(),
         optimizer,
-        extra: { epochLosses, epochLossSum },
+        extra: { epochLosses, epochLossSum, finalLoss },
         weights,
         optimizerSlots: slots,
       });
@@ -149,7 +154,6 @@ export async function pretrain<TBatch>(
   const fetcher = createBatchFetcher(data, batchSize);
   const began = performance.now();
   let images = 0;
-  let finalLoss = Number.NaN;
   let collapseWarnings = 0;
   let warnedEpoch = -1;
   try {

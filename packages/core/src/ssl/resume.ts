@@ -12,6 +12,8 @@ export interface ResumePoint {
   start: number;
   epochLosses: number[];
   epochLossSum: number;
+  /** Loss of the last completed step (NaN before the first). */
+  finalLoss: number;
 }
 
 /**
@@ -48,11 +50,16 @@ export function resumeFromCheckpoint<TBatch>(
     method.setWeights(checkpoint.weights);
     method.optimizer.setState({ ...checkpoint.optimizer, slots: checkpoint.optimizerSlots });
     run.rng.setState(checkpoint.rngState);
-    const extra = checkpoint.extra as { epochLosses?: number[]; epochLossSum?: number };
+    const extra = checkpoint.extra as {
+      epochLosses?: number[];
+      epochLossSum?: number;
+      finalLoss?: number | null;
+    };
     return {
       start: checkpoint.step,
       epochLosses: extra.epochLosses ?? [],
       epochLossSum: extra.epochLossSum ?? 0,
+      finalLoss: extra.finalLoss ?? Number.NaN,
     };
   } finally {
     tf.dispose([checkpoint.weights, checkpoint.optimizerSlots]);
