@@ -1,6 +1,6 @@
 /**
  * The general-purpose wasm kernels TumorXAI replaces (they serve inference too): Sum/Mean over
- * leading axes, sharing Identity/Cast, the SIMD FusedBatchNorm and MaxPoolGrad — against the
+ * leading axes, sharing Identity/Cast, the SIMD FusedBatchNorm, BatchMatMul with transposes — against the
  * cpu backend, including the shapes that fall back to the stock kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -123,6 +123,35 @@ describe('FusedBatchNorm on wasm', () => {
       const [ref] = await onBackend('cpu', fn);
       const [got] = await onBackend('wasm', fn);
       expectRelClose(got!, ref!, name);
+    });
+  }
+});
+
+describe('BatchMatMul on wasm', () => {
+  const cases: Array<[string, number[], number[], boolean, boolean]> = [
+    ['A·B', [5, 7], [7, 3], false, false],
+    ['A·Bᵀ (dense input gradient)', [5, 7], [3, 7], false, true],
+    ['Aᵀ·B (dense weight gradient)', [7, 5], [7, 3], true, false],
+    ['Aᵀ·Bᵀ', [7, 5], [3, 7], true, true],
+    ['rank 3, batch 1', [1, 5, 7], [1, 3, 7], false, true],
+    ['batch 2 (stock path)', [2, 5, 7], [2, 3, 7], false, true],
+  ];
+  for (const [name, sa, sb, ta, tb] of cases) {
+    it(name, async () => {
+      const run = () =>
+        tf.matMul(
+          tf.tensor(seeded(tf.util.sizeFromShape(sa), 5), sa),
+          tf.tensor(seeded(tf.util.sizeFromShape(sb), 6), sb),
+          ta,
+          tb,
+        );
+      const [ref] = await onBackend('cpu', run);
+      const [got] = await onBackend('wasm', run);
+      expectRelClose(got!, ref!, name);
+      await tf.setBackend('wasm');
+      const before = dataIds();
+      tf.tidy(run).dispose();
+      expect(dataIds()).toBe(before);
     });
   }
 });

@@ -2,6 +2,7 @@
  * Registration of the wasm training kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { batchMatMulWasm } from './batch-mat-mul.js';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.js';
 import { conv2dWasm, fusedConv2dWasm } from './conv2d-forward.js';
@@ -101,6 +102,12 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
     kind: 'replaced',
     reason: 'as Conv2D (tfjs-layers uses this one); records strides/padding for the conv rule',
     func: fusedConv2dWasm,
+  },
+  {
+    name: 'BatchMatMul',
+    kind: 'replaced',
+    reason: 'transposed operands (every dense gradient) ran a scalar loop; transpose, then XNNPACK',
+    func: batchMatMulWasm,
   },
   {
     name: BATCH_NORM_GRAD,
