@@ -8,15 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   assignWeights,
-  ConfigError,
   collectWeights,
   cosineSchedule,
   createRng,
   DisposedError,
   embeddingStd,
   LARS,
-  MomentumEncoder,
-  type MomentumEncoderOptions,
+  type MomentumEncoder,
   minimize,
   type Optimizer,
   type Rng,
@@ -26,56 +24,20 @@ import {
   type ViewsFn,
 } from '@tumorxai/core';
 import { byolLoss } from './byol-loss.js';
+import type { BYOLBatch, BYOLLearningRate, BYOLOptions } from './byol-options.js';
 import { createBYOLPredictionHead, createBYOLProjectionHead } from './heads.js';
 import {
-  backboneDim,
-  checkHeads,
+  checkMomentumAndClip,
   checkTwoViews,
   defaultLearningRate,
-  type LearningRate,
 } from './internal/method-checks.js';
+import { buildNetworks } from './internal/online-networks.js';
 import { byolViews } from './views.js';
 
-/** A batch for {@link BYOL.trainStep}: images (views are made) or two ready-made views. */
-export type BYOLBatch = tf.Tensor4D | readonly [tf.Tensor4D, tf.Tensor4D];
-
-/** Learning rate as a function of the step, the horizon and the images per step. */
-export type BYOLLearningRate = LearningRate;
-
-/** Options of {@link BYOL}. */
-export interface BYOLOptions {
-  /** Encoder f: images `[N, H, W, C]` → features `[N, d]` (e.g. `createResNet({ depth: 50 })`). */
-  backbone: tfl.LayersModel;
-  /** Projector g (default `createBYOLProjectionHead({ inputDim: d, hiddenDim, outputDim })`). */
-  projectionHead?: tfl.LayersModel;
-  /** Predictor q (default `createBYOLPredictionHead({ inputDim: outputDim, hiddenDim, outputDim })`). */
-  predictionHead?: tfl.LayersModel;
-  /** Hidden width of the default heads (default 4096). */
-  hiddenDim?: number;
-  /** Projection / prediction size of the default heads (default 256). */
-  outputDim?: number;
-  /** Loss `(p1, p2, z1, z2)` (default {@link byolLoss}). */
-  loss?: (p1: tf.Tensor2D, p2: tf.Tensor2D, z1: tf.Tensor2D, z2: tf.Tensor2D) => tf.Scalar;
-  /** Augmentation recipe (default `byolViews()`, MRI defaults). */
-  views?: ViewsFn;
-  /** Optimiser of the online network (default `new LARS({ weightDecay: 1.5e-6 })`, spec §2e). */
-  optimizer?: Optimizer;
-  /**
-   * Learning rate when the step context gives none (default: 0.2·B/256 for B images per step,
-   * linear warm-up over 10 epochs (at most 10 % of the run), then cosine to 0 — spec §2e).
-   */
-  learningRate?: BYOLLearningRate;
-  /**
-   * τ_base of the target momentum τ_k = 1 − (1 − τ_base)(cos(πk/K) + 1)/2 (default 0.996, the
-   * paper's; the official 100/300-epoch presets use 0.99). A step context's `momentum` wins.
-   */
-  baseMomentum?: number;
-  /** Clip the global gradient norm to this value (default: no clipping). */
-  clipGradNorm?: number;
-  /** How the target copies are built (default: from the networks' configs). */
-  clone?: MomentumEncoderOptions['clone'];
-  /** Seed of the default heads and of the fallback generator (default 0). */
-  seed?: number;
+/** The online network's projection and prediction of one view. */
+interface Online {
+  z: tf.Tensor2D;
+  p: tf.Tensor2D;
 }
 
 /**
@@ -129,54 +91,33 @@ export class BYOL implements SSLMethod<BYOLBatch> {
 
   constructor(options: BYOLOptions) {
     const fn = 'BYOL';
-    const seed = options.seed ?? 0;
-    const seeds = createRng(seed);
+    const seeds = createRng(options.seed ?? 0);
     const hiddenDim = options.hiddenDim ?? 4096;
     const outputDim = options.outputDim ?? 256;
-    const baseMomentum = options.baseMomentum ?? 0.996;
-    if (!(baseMomentum >= 0 && baseMomentum <= 1)) {
-      throw new ConfigError({ fn, problem: 'baseMomentum must be in [0, 1]', got: baseMomentum });
-    }
-    if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0)) {
-      throw new ConfigError({
-        fn,
-        problem: 'clipGradNorm must be positive',
-        got: options.clipGradNorm,
-      });
-    }
-    const { backbone } = options;
-    const dim = backboneDim(fn, backbone);
-    const projectionHead =
-      options.projectionHead ??
-      createBYOLProjectionHead({
-        inputDim: dim,
-        hiddenDim,
-        outputDim,
-        seed: seeds.fork('projector').seed(),
-      });
-    let predictionHead: tfl.LayersModel | undefined;
-    try {
-      predictionHead =
-        options.predictionHead ??
-        createBYOLPredictionHead({
-          inputDim: projectionHead.outputs[0]?.shape[1] ?? outputDim,
+    this.baseMomentum = options.baseMomentum ?? 0.996;
+    checkMomentumAndClip(fn, this.baseMomentum, options.clipGradNorm);
+    const networks = buildNetworks(fn, options, {
+      projector: (inputDim) =>
+        createBYOLProjectionHead({
+          inputDim,
           hiddenDim,
-          outputDim: projectionHead.outputs[0]?.shape[1] ?? outputDim,
+          outputDim,
+          seed: seeds.fork('projector').seed(),
+        }),
+      predictor: (dim) =>
+        createBYOLPredictionHead({
+          inputDim: dim,
+          hiddenDim,
+          outputDim: dim,
           seed: seeds.fork('predictor').seed(),
-        });
-      checkHeads(fn, dim, projectionHead, predictionHead);
-      this.target = new MomentumEncoder([backbone, projectionHead], { clone: options.clone });
-    } catch (error) {
-      if (!options.projectionHead) projectionHead.dispose();
-      if (!options.predictionHead) predictionHead?.dispose();
-      throw error;
-    }
-    this.backbone = backbone;
-    this.projectionHead = projectionHead;
-    this.predictionHead = predictionHead;
-    this.ownsProjector = !options.projectionHead;
-    this.ownsPredictor = !options.predictionHead;
-    this.baseMomentum = baseMomentum;
+        }),
+    });
+    this.backbone = options.backbone;
+    this.projectionHead = networks.projectionHead;
+    this.predictionHead = networks.predictionHead;
+    this.target = networks.momentum;
+    this.ownsProjector = networks.ownsProjector;
+    this.ownsPredictor = networks.ownsPredictor;
     this.loss = options.loss ?? byolLoss;
     this.views = options.views ?? byolViews();
     this.optimizer = options.optimizer ?? new LARS({ weightDecay: 1.5e-6 });
@@ -202,6 +143,12 @@ export class BYOL implements SSLMethod<BYOLBatch> {
    * → online predictions p₁, p₂ → `byolLoss` → optimiser update of the online weights → target
    * EMA with τ_k. Synchronous; `batch` is not disposed. The loss is computed before the update.
    *
+   * Stats: `learningRate`, `momentum` (τ_k), `embeddingStd` and `predictionStd` — the
+   * per-dimension std of the l2-normalised online projections z and predictions p. The collapse
+   * monitor reads z, the projector output, as SimSiam §4.1 (https://arxiv.org/abs/2011.10566)
+   * does: early in a run the predictor output concentrates on the mean target direction while it
+   * learns, which is not a collapse of the representation.
+   *
    * @throws {ShapeError} unless there are exactly two views of the same batch size.
    * @throws {ConfigError} for a momentum outside [0, 1].
    */
@@ -212,7 +159,7 @@ export class BYOL implements SSLMethod<BYOLBatch> {
       ? (batch as readonly tf.Tensor4D[])
       : this.views(batch as tf.Tensor4D, context.rng ?? this.rng);
     let targets: tf.Tensor2D[] = [];
-    let pKept: tf.Tensor | null = null;
+    let kept: tf.Tensor[] = []; // online projections and predictions, for the collapse monitor
     try {
       const [v1, v2] = checkTwoViews('BYOL.trainStep', views);
       const n = v1.shape[0];
@@ -230,9 +177,9 @@ export class BYOL implements SSLMethod<BYOLBatch> {
           this.optimizer,
           params,
           () => {
-            const [p1, p2] = [v1, v2].map((v) => this.online(v));
-            pKept = tf.keep(tf.concat([p1!, p2!], 0));
-            return this.loss(p1!, p2!, targets[0]!, targets[1]!);
+            const [o1, o2] = [v1, v2].map((v) => this.online(v)) as [Online, Online];
+            kept = [tf.concat([o1.z, o2.z], 0), tf.concat([o1.p, o2.p], 0)].map((t) => tf.keep(t));
+            return this.loss(o1.p, o2.p, targets[0]!, targets[1]!);
           },
           { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
         ),
@@ -240,26 +187,30 @@ export class BYOL implements SSLMethod<BYOLBatch> {
       const value = loss.dataSync()[0]!;
       loss.dispose();
       this.target.update(momentum); // BYOL: after the optimiser step
-      const p = pKept as tf.Tensor | null;
-      const std = p ? embeddingStd(p) : Number.NaN;
-      const dim = p?.shape[1] ?? 0;
+      const [z, p] = kept;
+      const std = z ? embeddingStd(z) : Number.NaN;
       return {
         loss: value,
-        stats: { learningRate: lr, momentum, embeddingStd: std },
-        collapse: { std, dim },
+        stats: {
+          learningRate: lr,
+          momentum,
+          embeddingStd: std,
+          predictionStd: p ? embeddingStd(p) : Number.NaN,
+        },
+        collapse: { std, dim: z?.shape[1] ?? 0 },
       };
     } finally {
       tf.dispose(targets);
-      if (pKept) (pKept as tf.Tensor).dispose();
+      tf.dispose(kept);
       if (!given) tf.dispose(views as tf.Tensor4D[]);
     }
   }
 
-  /** q(g(f(v))) in training mode. */
-  private online(v: tf.Tensor4D): tf.Tensor2D {
+  /** z = g(f(v)) and p = q(z), in training mode. */
+  private online(v: tf.Tensor4D): Online {
     const h = this.backbone.apply(v, { training: true }) as tf.Tensor;
-    const z = this.projectionHead.apply(h, { training: true }) as tf.Tensor;
-    return this.predictionHead.apply(z, { training: true }) as tf.Tensor2D;
+    const z = this.projectionHead.apply(h, { training: true }) as tf.Tensor2D;
+    return { z, p: this.predictionHead.apply(z, { training: true }) as tf.Tensor2D };
   }
 
   private learningRateAt(context: TrainStepContext, batchSize: number): number {

@@ -4,8 +4,9 @@
  *
  * Reference: [0] BYOL, Grill et al. 2020, https://arxiv.org/abs/2006.07733.
  */
-export { BYOL, type BYOLBatch, type BYOLLearningRate, type BYOLOptions } from './byol.js';
+export { BYOL } from './byol.js';
 export { byolLoss, byolRegressionLoss } from './byol-loss.js';
+export type { BYOLBatch, BYOLLearningRate, BYOLOptions } from './byol-options.js';
 export {
   type BYOLHeadOptions,
   createBYOLPredictionHead,

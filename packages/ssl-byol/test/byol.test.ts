@@ -251,16 +251,37 @@ describe('BYOL', () => {
     expect(new Set(a.losses).size).toBe(3);
   });
 
-  it('reports the std of the l2-normalised predictions for the collapse monitor', () => {
+  it('reports the std of the l2-normalised projections (collapse monitor) and of the predictions', () => {
     const backbone = tinyBackbone(8, 6);
     const byol = new BYOL({ backbone, hiddenDim: 16, outputDim: 8, views: noiseViews });
     const images = randomImages(8);
-    const r = byol.trainStep(images, { step: 0, totalSteps: 1, learningRate: 0.1 });
+    const views = noiseViews(images, createRng(4));
+    const expected = tf.tidy(() => {
+      const std = (t: tf.Tensor) =>
+        tf
+          .mean(tf.sqrt(tf.moments(tf.div(t, tf.norm(t, 'euclidean', 1, true)), 0).variance))
+          .dataSync()[0]!;
+      const z = views.map(
+        (v) =>
+          byol.projectionHead.apply(backbone.apply(v, { training: true }), {
+            training: true,
+          }) as tf.Tensor,
+      );
+      const p = z.map((t) => byol.predictionHead.apply(t, { training: true }) as tf.Tensor);
+      return { z: std(tf.concat(z, 0)), p: std(tf.concat(p, 0)) };
+    });
+    const r = byol.trainStep(views as [tf.Tensor4D, tf.Tensor4D], {
+      step: 0,
+      totalSteps: 1,
+      learningRate: 0.1,
+    });
     expect(r.collapse!.dim).toBe(8);
-    expect(r.collapse!.std).toBeGreaterThan(0.1 / Math.sqrt(8));
-    expect(r.collapse!.std).toBeLessThan(1);
+    expect(r.collapse!.std).toBeCloseTo(expected.z, 5);
     expect(r.stats.embeddingStd).toBe(r.collapse!.std);
-    images.dispose();
+    expect(r.stats.predictionStd).toBeCloseTo(expected.p, 5);
+    expect(r.stats.predictionStd).not.toBeCloseTo(r.collapse!.std, 5);
+    expect(r.collapse!.std).toBeGreaterThan(0.1 / Math.sqrt(8));
+    tf.dispose([images, ...views]);
     byol.dispose();
     backbone.dispose();
   });

@@ -10,11 +10,7 @@ export {
   type MoCoV3PredictionHeadOptions,
   type MoCoV3ProjectionHeadOptions,
 } from './heads.js';
-export {
-  MoCoV3,
-  type MoCoV3Batch,
-  type MoCoV3LearningRate,
-  type MoCoV3Options,
-} from './moco-v3.js';
+export { MoCoV3 } from './moco-v3.js';
+export type { MoCoV3Batch, MoCoV3LearningRate, MoCoV3Options } from './moco-v3-options.js';
 export { type MoCoV3LossOptions, mocoV3ContrastiveLoss, mocoV3Loss } from './mocov3-loss.js';
 export { type MoCoV3ViewsOptions, mocoV3Views, type ViewPair } from './views.js';

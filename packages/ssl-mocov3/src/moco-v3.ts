@@ -15,8 +15,7 @@ import {
   DisposedError,
   embeddingStd,
   LARS,
-  MomentumEncoder,
-  type MomentumEncoderOptions,
+  type MomentumEncoder,
   minimize,
   type Optimizer,
   type Rng,
@@ -27,62 +26,14 @@ import {
 } from '@tumorxai/core';
 import { createMoCoV3PredictionHead, createMoCoV3ProjectionHead } from './heads.js';
 import {
-  backboneDim,
-  checkHeads,
+  checkMomentumAndClip,
   checkTwoViews,
   defaultLearningRate,
-  type LearningRate,
 } from './internal/method-checks.js';
+import { buildNetworks } from './internal/online-networks.js';
+import type { MoCoV3Batch, MoCoV3LearningRate, MoCoV3Options } from './moco-v3-options.js';
 import { mocoV3Loss } from './mocov3-loss.js';
 import { mocoV3Views } from './views.js';
-
-/** A batch for {@link MoCoV3.trainStep}: images (views are made) or two ready-made views. */
-export type MoCoV3Batch = tf.Tensor4D | readonly [tf.Tensor4D, tf.Tensor4D];
-
-/** Learning rate as a function of the step, the horizon and the images per step. */
-export type MoCoV3LearningRate = LearningRate;
-
-/** Options of {@link MoCoV3}. */
-export interface MoCoV3Options {
-  /**
-   * Encoder f: images `[N, H, W, C]` → features `[N, d]`. MoCo v3 builds its ResNet with
-   * zero-initialised residual BN: `createResNet({ depth: 50, zeroInitResidual: true })`.
-   */
-  backbone: tfl.LayersModel;
-  /** Projector (default `createMoCoV3ProjectionHead({ inputDim: d, hiddenDim, outputDim })`). */
-  projectionHead?: tfl.LayersModel;
-  /** Predictor (default `createMoCoV3PredictionHead({ inputDim: outputDim, hiddenDim, outputDim })`). */
-  predictionHead?: tfl.LayersModel;
-  /** Hidden width of the default heads (default 4096). */
-  hiddenDim?: number;
-  /** Projection / prediction size of the default heads (default 256). */
-  outputDim?: number;
-  /** Temperature τ of the default loss (default 1.0, ResNet-50; ignored with a custom `loss`). */
-  temperature?: number;
-  /** Loss `(q1, q2, k1, k2)` (default `mocoV3Loss` with `temperature`). */
-  loss?: (q1: tf.Tensor2D, q2: tf.Tensor2D, k1: tf.Tensor2D, k2: tf.Tensor2D) => tf.Scalar;
-  /** Augmentation recipe (default `mocoV3Views()`). */
-  views?: ViewsFn;
-  /** Optimiser of the online network (default `new LARS({ weightDecay: 1e-6 })`, spec §4e). */
-  optimizer?: Optimizer;
-  /**
-   * Learning rate when the step context gives none (default: 0.6·B/256 for B images per step,
-   * the 100-epoch ResNet-50 preset; linear warm-up over 10 epochs (at most 10 % of the run), then
-   * cosine to 0 — spec §4e).
-   */
-  learningRate?: MoCoV3LearningRate;
-  /**
-   * m₀ of the momentum m_k = 1 − (1 − m₀)(cos(πk/K) + 1)/2 (default 0.99, the 100/300-epoch
-   * presets; 1000 epochs use 0.996). A step context's `momentum` wins.
-   */
-  baseMomentum?: number;
-  /** Clip the global gradient norm to this value (default: no clipping). */
-  clipGradNorm?: number;
-  /** How the momentum copies are built (default: from the networks' configs). */
-  clone?: MomentumEncoderOptions['clone'];
-  /** Seed of the default heads and of the fallback generator (default 0). */
-  seed?: number;
-}
 
 /**
  * MoCo v3 [0]: for two views x₁, x₂ of every image, queries `q = pred(proj(f(x)))` and keys
@@ -137,17 +88,8 @@ export class MoCoV3 implements SSLMethod<MoCoV3Batch> {
     const seeds = createRng(options.seed ?? 0);
     const hiddenDim = options.hiddenDim ?? 4096;
     const outputDim = options.outputDim ?? 256;
-    const baseMomentum = options.baseMomentum ?? 0.99;
-    if (!(baseMomentum >= 0 && baseMomentum <= 1)) {
-      throw new ConfigError({ fn, problem: 'baseMomentum must be in [0, 1]', got: baseMomentum });
-    }
-    if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0)) {
-      throw new ConfigError({
-        fn,
-        problem: 'clipGradNorm must be positive',
-        got: options.clipGradNorm,
-      });
-    }
+    this.baseMomentum = options.baseMomentum ?? 0.99;
+    checkMomentumAndClip(fn, this.baseMomentum, options.clipGradNorm);
     const temperature = options.temperature ?? 1;
     // Validate the temperature now rather than at the first step.
     if (!options.loss && !(Number.isFinite(temperature) && temperature >= 1e-8)) {
@@ -157,42 +99,28 @@ export class MoCoV3 implements SSLMethod<MoCoV3Batch> {
         got: temperature,
       });
     }
-    const { backbone } = options;
-    const dim = backboneDim(fn, backbone);
-    const projectionHead =
-      options.projectionHead ??
-      createMoCoV3ProjectionHead({
-        inputDim: dim,
-        hiddenDim,
-        outputDim,
-        seed: seeds.fork('projector').seed(),
-      });
-    let predictionHead: tfl.LayersModel | undefined;
-    try {
-      const projected = projectionHead.outputs[0]?.shape[1] ?? outputDim;
-      predictionHead =
-        options.predictionHead ??
-        createMoCoV3PredictionHead({
-          inputDim: projected,
+    const networks = buildNetworks(fn, options, {
+      projector: (inputDim) =>
+        createMoCoV3ProjectionHead({
+          inputDim,
           hiddenDim,
-          outputDim: projected,
+          outputDim,
+          seed: seeds.fork('projector').seed(),
+        }),
+      predictor: (dim) =>
+        createMoCoV3PredictionHead({
+          inputDim: dim,
+          hiddenDim,
+          outputDim: dim,
           seed: seeds.fork('predictor').seed(),
-        });
-      checkHeads(fn, dim, projectionHead, predictionHead);
-      this.momentumEncoder = new MomentumEncoder([backbone, projectionHead], {
-        clone: options.clone,
-      });
-    } catch (error) {
-      if (!options.projectionHead) projectionHead.dispose();
-      if (!options.predictionHead) predictionHead?.dispose();
-      throw error;
-    }
-    this.backbone = backbone;
-    this.projectionHead = projectionHead;
-    this.predictionHead = predictionHead;
-    this.ownsProjector = !options.projectionHead;
-    this.ownsPredictor = !options.predictionHead;
-    this.baseMomentum = baseMomentum;
+        }),
+    });
+    this.backbone = options.backbone;
+    this.projectionHead = networks.projectionHead;
+    this.predictionHead = networks.predictionHead;
+    this.momentumEncoder = networks.momentum;
+    this.ownsProjector = networks.ownsProjector;
+    this.ownsPredictor = networks.ownsPredictor;
     this.loss = options.loss ?? ((q1, q2, k1, k2) => mocoV3Loss(q1, q2, k1, k2, { temperature }));
     this.views = options.views ?? mocoV3Views();
     this.optimizer = options.optimizer ?? new LARS({ weightDecay: 1e-6 });
@@ -218,6 +146,11 @@ export class MoCoV3 implements SSLMethod<MoCoV3Batch> {
    * One step: views (unless given) → momentum update with m_k → keys k₁, k₂ (outside the gradient
    * closure) → queries q₁, q₂ → `mocoV3Loss` → optimiser update of the online weights.
    * Synchronous; `batch` is not disposed. The loss is computed before the optimiser update.
+   *
+   * Stats: `learningRate`, `momentum` (m_k) and `embeddingStd`, the per-dimension std of the
+   * l2-normalised queries q, which the collapse monitor reads (lightly's `std_of_l2_normalized`).
+   * Not the projections: the projector ends in an affine-free BN that standardises every
+   * dimension over the batch, so their std is ≈ 1/√d by construction.
    *
    * @throws {ShapeError} unless there are exactly two views of the same batch size.
    * @throws {ConfigError} for a momentum outside [0, 1].

@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { ShapeError, type TrainStepContext, warmupCosineLr } from '@tumorxai/core';
+import { ConfigError, ShapeError, type TrainStepContext, warmupCosineLr } from '@tumorxai/core';
 
 /** Learning rate as a constant or a function of the step, the horizon and the images per step. */
 export type LearningRate =
@@ -86,4 +86,18 @@ export function defaultLearningRate(
     warmupSteps: Math.min(10 * perEpoch, Math.floor(total / 10)),
     totalSteps: total,
   })(context.step);
+}
+
+/** Checks a base momentum in [0, 1] and an optional positive gradient-clipping norm. */
+export function checkMomentumAndClip(
+  fn: string,
+  baseMomentum: number,
+  clipGradNorm: number | undefined,
+): void {
+  if (!(baseMomentum >= 0 && baseMomentum <= 1)) {
+    throw new ConfigError({ fn, problem: 'baseMomentum must be in [0, 1]', got: baseMomentum });
+  }
+  if (clipGradNorm !== undefined && !(clipGradNorm > 0)) {
+    throw new ConfigError({ fn, problem: 'clipGradNorm must be positive', got: clipGradNorm });
+  }
 }
