@@ -10,6 +10,7 @@ export {
   cloneModel,
   disposeHead,
 } from './protocols/classifier-model.js';
+export { cropFlipAugmentation } from './protocols/crop-flip.js';
 export {
   type ExtractFeaturesOptions,
   extractFeatures,
@@ -31,10 +32,9 @@ export {
 } from './protocols/linear-probe.js';
 export type { EvalProgress, EvalProtocol, LongRunningOptions } from './protocols/progress.js';
 export type { EpochRecord, EvaluationResult, MetricIntervals } from './protocols/result.js';
-export {
-  type ClassifierTrainingOptions,
-  type ClassifierTrainingResult,
-  cropFlipAugmentation,
+export type {
+  ClassifierTrainingOptions,
+  ClassifierTrainingResult,
 } from './protocols/train-classifier.js';
 export { type TrainSupervisedOptions, trainSupervised } from './protocols/train-supervised.js';
 export { resultsMarkdown } from './reports/markdown.js';

@@ -5,16 +5,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, createRng, minimize, SGD, warmupCosineLr } from '@tumorxai/core';
-import {
-  type AugmentationOp,
-  compose,
-  horizontalFlip,
-  randomResizedCrop,
-} from '@tumorxai/mri-preprocess';
+import type { AugmentationOp } from '@tumorxai/mri-preprocess';
 import type { LabeledImages } from '../data/inputs.js';
 import { resolveSelection } from '../data/inputs.js';
 import type { BootstrapOptions } from '../metrics/bootstrap.js';
 import { attachClassifier } from './classifier-model.js';
+import { cropFlipAugmentation } from './crop-flip.js';
+import { predictProbabilities } from './predict.js';
 import {
   type EvalProtocol,
   type LongRunningOptions,
@@ -78,25 +75,6 @@ export interface TrainingRecipe {
   weightDecay: number;
   /** The backbone to train, owned by the loop (a copy, or a fresh network). */
   backbone: () => Promise<tfl.LayersModel>;
-}
-
-/**
- * The default training augmentation of {@link fineTune} and {@link trainSupervised}: random
- * resized crop back to the input size (scale `[0.2, 1]`, ratio `[3/4, 4/3]`) and a horizontal
- * flip with p 0.5.
- *
- * Decision: the minimum crop scale is 0.2 rather than Inception's 0.08 — small crops of a brain
- * slice are mostly background (spec §7). No centre crop at test time: the slices are already
- * centred on the head at the input size, and a crop could cut a peripheral lesion.
- *
- * @example
- * ```ts
- * const augment = cropFlipAugmentation([64, 64]);
- * const batch = augment(images, createRng(0));
- * ```
- */
-export function cropFlipAugmentation(size: readonly [number, number]): AugmentationOp {
-  return compose([randomResizedCrop({ size, scale: [0.2, 1] }), horizontalFlip({ p: 0.5 })]);
 }
 
 /** Validates, gets the network from `recipe`, trains it with a new classifier, evaluates it. */
@@ -264,33 +242,4 @@ export async function trainImageClassifier(
   } finally {
     optimizer.dispose();
   }
-}
-
-/** Softmax outputs of `model` (inference mode) for the selected images, row-major. */
-async function predictProbabilities(
-  fn: string,
-  model: tfl.LayersModel,
-  images: tf.Tensor4D,
-  indices: Int32Array,
-  options: ClassifierTrainingOptions,
-): Promise<Float32Array> {
-  const batchSize = options.evalBatchSize ?? 64;
-  const n = indices.length;
-  const out = new Float32Array(n * options.numClasses);
-  const batches = Math.ceil(n / batchSize);
-  const meter = new ProgressMeter('predict', batches, options.onProgress);
-  for (let b = 0; b < batches; b++) {
-    throwIfAborted(fn, options.signal, `while predicting (batch ${b} of ${batches})`);
-    const start = b * batchSize;
-    const end = Math.min(n, start + batchSize);
-    const p = tf.tidy(() => {
-      const x = tf.gather(images, tf.tensor1d(indices.subarray(start, end), 'int32'));
-      return tf.softmax(model.apply(x, { training: false }) as tf.Tensor2D);
-    });
-    out.set(await p.data(), start * options.numClasses);
-    p.dispose();
-    meter.tick(b + 1, end - start);
-    await nextTick();
-  }
-  return out;
 }
