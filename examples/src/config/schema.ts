@@ -136,8 +136,10 @@ export const configSchema = z
         cams: z.array(z.enum(CAM_METHODS)).min(1),
         /** Test images in each gallery (one per class, first classes first). */
         images: positiveInt,
-        /** Magnification of the gallery panels. */
-        scale: positiveInt.default(2),
+        /** Side of each gallery panel in pixels. */
+        panelSize: positiveInt.default(128),
+        /** Layer to explain (default: the backbone's last block, e.g. `layer4.2` for ResNet-50). */
+        targetLayer: z.string().optional(),
       })
       .strict()
       .nullable(),

@@ -156,7 +156,14 @@ export async function runExperiment(
     return { run, report };
   } finally {
     stop();
-    prepared.data.images.dispose();
+    try {
+      prepared.data.images.dispose();
+    } catch (error) {
+      // Never hide the error that brought us here (e.g. a crashed wasm heap).
+      reporter.log(
+        `(could not free the dataset: ${error instanceof Error ? error.message : error})`,
+      );
+    }
   }
 }
 

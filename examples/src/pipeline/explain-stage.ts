@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { readSafetensors, writeFileAtomic } from '@tumorxai/core';
-import { attachClassifier } from '@tumorxai/eval';
+import { attachClassifier, shortClassName } from '@tumorxai/eval';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { Reporter } from '../run/progress.js';
 import type { RunDir } from '../run/run-dir.js';
@@ -39,9 +39,21 @@ async function gallery(
   const chosen = galleryIndices(prepared, settings.images);
   const images = tf.gather(prepared.data.images, chosen) as tf.Tensor4D;
   try {
-    const figure = await camFigure(classifier, images, settings.cams, { scale: settings.scale });
+    const short = (c: number) => shortClassName(prepared.classNames[c] ?? `class ${c}`);
+    const truth = chosen.map((index) => prepared.data.labels[index]!);
+    const figure = await camFigure(classifier, images, settings.cams, {
+      panelSize: settings.panelSize,
+      targetLayer: settings.targetLayer,
+      title: `${name}: ${settings.cams.length} CAMs of the predicted class at ${settings.targetLayer ?? 'the last block'}`,
+      rowLabels: (predicted, confidence) =>
+        predicted.map(
+          (c, k) =>
+            `${short(truth[k]!)} → ${c === truth[k] ? '✓' : `${short(c)} ✗`} (p ${confidence[k]!.toFixed(2)})`,
+        ),
+    });
     writeFileAtomic(run.path(galleryFile(name)), figure.png);
     const rows = chosen.map((index, k) => ({
+      layer: settings.targetLayer ?? 'last block',
       image: prepared.data.paths[index],
       trueClass: prepared.classNames[prepared.data.labels[index]!],
       predictedClass: prepared.classNames[figure.predicted[k]!],

@@ -24,6 +24,20 @@ export function createBackbone(config: ExperimentConfig, seed: number, zeroInitR
   });
 }
 
+/**
+ * Runs every cleanup even when one throws (a crashed wasm heap fails every dispose), so that the
+ * error that caused the cleanup is the one reported.
+ */
+export function freeAll(cleanups: Array<() => void>): void {
+  for (const cleanup of cleanups) {
+    try {
+      cleanup();
+    } catch {
+      // reported by the error being propagated
+    }
+  }
+}
+
 /** Path of a method's pretrained backbone inside a run. */
 export function backbonePath(run: RunDir, method: string): string {
   return run.path('pretrain', method, 'backbone.safetensors');
@@ -89,9 +103,7 @@ export async function pretrainStage(
       };
     } finally {
       bar.stop();
-      images.dispose();
-      ssl.dispose();
-      backbone.dispose();
+      freeAll([() => images.dispose(), () => ssl.dispose(), () => backbone.dispose()]);
     }
   });
 }
