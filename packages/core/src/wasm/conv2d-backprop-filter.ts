@@ -34,8 +34,11 @@ export function chooseFilterStrategy(g: ConvGeometry): FilterGradStrategy {
 function viaGemm(s: WasmScratch, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry) {
   const k = g.n * g.ho * g.wo;
   const dy2 = s.reshape(dy, [k, g.co]);
-  if (g.kh === 1 && g.kw === 1 && g.co < g.c && g.sh === 1 && g.sw === 1 && g.padTop === 0) {
-    // Transpose the smaller operand: dWᵀ [co, c] = dyᵀ · x, then transpose the small result.
+  const plain1x1 = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop === 0;
+  // XNNPACK packs the right operand (≈3× the cost of a tiled transpose per element): pack the
+  // smaller of x and dy.
+  if (plain1x1 && 3 * g.c + g.co + (g.c * g.co) / k < 3 * g.co + g.c) {
+    // dWᵀ [co, c] = dyᵀ · x (x packed), then transpose the small result.
     const dyT = s.transpose(dy2, [1, 0]);
     const dwT = s.matMul(dyT, s.reshape(x, [k, g.c]));
     return s.reshape(s.transpose(dwT, [1, 0]), [1, 1, g.c, g.co]);
