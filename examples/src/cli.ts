@@ -2,7 +2,6 @@
  * `tumorxai`: the TumorXAI experiment CLI — the demo on synthetic phantoms, the paper's full
  * experiment, and its stages one by one.
  */
-import { availableParallelism } from 'node:os';
 import { TumorxaiError } from '@tumorxai/core';
 import { Command, Option } from 'commander';
 import { registerBench } from './commands/bench.js';
@@ -27,9 +26,9 @@ const program = new Command('tumorxai')
   .option('--cache <dir>', 'cache of phantoms and preprocessed images', '.cache/tumorxai')
   .option(
     '--threads <n>',
-    'threads of the wasm backend (XNNPACK); 1 = single-threaded',
+    'XNNPACK threads of the wasm backend (default 1: for the demo-sized networks a second thread saves no time and costs CPU; try the core count for ResNet-50)',
     integer,
-    Math.min(8, availableParallelism()),
+    1,
   )
   .option('--quiet', 'no progress bars (also off when not on a terminal or when CI is set)')
   .showHelpAfterError();
@@ -47,6 +46,8 @@ try {
 } catch (error) {
   if (error instanceof TumorxaiError) {
     console.error(`\n${error.name} (${error.code}): ${error.message}`);
+    if (error.code === 'E_ABORTED')
+      console.error('Run the same command with --resume to continue.');
     process.exitCode = error.code === 'E_ABORTED' ? 130 : 1;
   } else if (error instanceof Error) {
     console.error(`\n${error.stack ?? error.message}`);

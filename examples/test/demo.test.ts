@@ -5,7 +5,7 @@ import { readResults, rowSlug } from '@tumorxai/eval';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, PRESETS } from '../src/config/load-config.js';
 import type { RunManifest } from '../src/run/run-dir.js';
-import { runCli, startCli } from './cli-run.js';
+import { examplesDir, runCli, startCli } from './cli-run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tumorxai-cli-'));
 const cache = join(tmp, 'cache');
@@ -161,5 +161,32 @@ describe('tumorxai demo --preset ci', () => {
     expect(run.output).toMatch(/configuration .*bad\.json is invalid/);
     expect(run.output).toContain('backbone.depth');
     expect(run.output).toContain('pretrain.epochs');
+  });
+});
+
+describe('tumorxai reproduce with every method', () => {
+  it('pretrains SimCLR, BYOL, MoCo v3 and DINO and evaluates each by every protocol', async () => {
+    const out = join(tmp, 'all');
+    const file = join(examplesDir, 'test', 'all-methods.json');
+    const { code, output } = await runCli([
+      'reproduce',
+      '--config',
+      file,
+      '--out',
+      out,
+      '--cache',
+      cache,
+    ]);
+    expect(code, output).toBe(0);
+    const results = readResults(join(out, 'results.json'));
+    const expected = ['simclr', 'byol', 'mocov3', 'dino'].flatMap((method) =>
+      ['linear-probe', 'knn', 'fine-tune'].map((protocol) =>
+        rowSlug({ method, protocol, labelFraction: 1 }),
+      ),
+    );
+    expect(results.rows.map(rowSlug).sort()).toEqual(expected.sort());
+    for (const method of ['simclr', 'byol', 'mocov3', 'dino']) {
+      expect(existsSync(join(out, 'pretrain', method, 'backbone.safetensors'))).toBe(true);
+    }
   });
 });
