@@ -140,7 +140,7 @@ export async function camFigure(
           type: 'nominal',
           sort: null,
           title: null,
-          axis: { labelLimit: 420, domain: false, ticks: false, labelFontSize: 11 },
+          axis: { labelLimit: 640, domain: false, ticks: false, labelFontSize: 11 },
         },
         url: { field: 'url', type: 'nominal' },
       },
