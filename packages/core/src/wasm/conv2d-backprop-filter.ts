@@ -20,15 +20,17 @@ import { type KernelArgs, WasmScratch } from './wasm-scratch.js';
 /** How the filter gradient is computed. */
 export type FilterGradStrategy = 'gemm' | 'conv';
 
+/** Largest im2col matrix (elements) the GEMM strategy builds; beyond it the convolution runs. */
+const MAX_PATCHES = 2 ** 26;
+
 /**
- * The faster strategy for a shape (measured with `bench/wasm/layers.ts` on ResNet-18/50 layers):
- * the GEMM for 1×1 filters and for 3×3 stride-1 filters on large maps; the convolution for
- * strided k×k filters (strided patch gathering is slow) and for small maps.
+ * The faster strategy for a shape (CPU time per ResNet-18/50 layer, `bench/wasm` layer
+ * measurements): the GEMM on the im2col matrix everywhere — the transposition trick spends
+ * more on its two transposes and on XNNPACK re-packing dy as a filter — unless that matrix
+ * would exceed 2²⁶ elements (256 MB).
  */
 export function chooseFilterStrategy(g: ConvGeometry): FilterGradStrategy {
-  if (g.kh === 1 && g.kw === 1) return 'gemm';
-  if (g.sh === 1 && g.sw === 1 && g.kh * g.kw <= 9 && g.ho * g.wo >= 28 * 28) return 'gemm';
-  return 'conv';
+  return g.kh * g.kw * g.c * g.n * g.ho * g.wo <= MAX_PATCHES ? 'gemm' : 'conv';
 }
 
 function viaGemm(s: WasmScratch, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry) {

@@ -6,7 +6,7 @@
  * tfjs creates one operator per filter tensor — in training, every step, after a naive
  * transpose: ≈10 ns per weight, 0.2–0.3 s per step for ResNet-50's 23.5 M conv weights
  * whatever the batch. On small maps (ResNet-50's last stages at 64×64: 2×2 pixels, 2.4 M
- * weights per 3×3 filter) that dominates. There 1×1 convolutions are computed as
+ * weights per 3×3 filter) that dominates. There the convolution is computed as
  *
  *   yᵀ [co, n·ho·wo] = Wᵀ [co, kh·kw·c] · patchesᵀ [kh·kw·c, n·ho·wo]
  *
@@ -26,14 +26,13 @@ import {
 } from './wasm-scratch.js';
 
 /**
- * Whether the transposed GEMM beats XNNPACK's convolution (which packs the whole filter): for
- * 1×1 filters when packing the pixels costs less than packing the filter (measured per layer;
- * for k×k filters gathering the patches costs more than the packing it saves).
+ * Whether the transposed GEMM beats XNNPACK's convolution (which packs the whole filter): when
+ * gathering and packing the patches costs less than packing the filter (measured per layer).
  */
 export function gemmForwardPays(g: ConvGeometry): boolean {
-  if (g.kh !== 1 || g.kw !== 1 || g.padTop !== 0 || g.padLeft !== 0) return false;
   const pixels = g.n * g.ho * g.wo;
-  return pixels * (g.c + g.co) < g.c * g.co;
+  const taps = g.kh * g.kw * g.c;
+  return pixels * (taps + g.co) < taps * g.co;
 }
 
 /** y = conv2d(x, W) (+ bias) through the transposed GEMM (exported for the tests). */

@@ -129,7 +129,7 @@ export function transposeArray(
  * dst[outBase + j·sj + i] = src[inBase + i·si + j] for i < ni, j < nj, in 32×32 tiles, four
  * source rows at a time (four sequential read streams, four adjacent writes).
  */
-function transposeTile2d(
+export function transposeTile2d(
   src: NumArray,
   dst: NumArray,
   inBase: number,
@@ -171,7 +171,7 @@ function transposeTile2d(
 }
 
 /** The 4-byte elements of a float32/int32 heap tensor as one monomorphic array type. */
-function int32View(backend: WasmBackendLike, info: tf.TensorInfo): Int32Array {
+export function int32View(backend: WasmBackendLike, info: tf.TensorInfo): Int32Array {
   const view = backend.typedArrayFromHeap(info);
   return new Int32Array(view.buffer, view.byteOffset, view.length);
 }
@@ -205,33 +205,5 @@ export function transposeInfo(
   const out = backend.makeOutput(outShape, x.dtype);
   // Views are taken after the allocation: growing the heap detaches earlier views.
   transposeArray(int32View(backend, x), x.shape, perm, int32View(backend, out));
-  return out;
-}
-
-/**
- * The pixels a strided 1×1 convolution reads, transposed: x `[n, h, w, c]` → `[c, n·ho·wo]` with
- * out[k, (b, i, j)] = x[b, i·sh, j·sw, k], in one tiled pass (the wasm `StridedSlice` kernel
- * followed by a transpose took 3–5× longer).
- */
-export function stridedPixelsTransposed(
-  backend: WasmBackendLike,
-  x: tf.TensorInfo,
-  ho: number,
-  wo: number,
-  sh: number,
-  sw: number,
-): tf.TensorInfo {
-  const [n, h, w, c] = x.shape as [number, number, number, number];
-  const pixels = n * ho * wo;
-  const out = backend.makeOutput([c, pixels], x.dtype);
-  const src = int32View(backend, x);
-  const dst = int32View(backend, out);
-  for (let b = 0; b < n; b++) {
-    for (let i = 0; i < ho; i++) {
-      const inBase = (b * h + i * sh) * w * c;
-      const outBase = (b * ho + i) * wo;
-      transposeTile2d(src, dst, inBase, outBase, wo, c, sw * c, pixels);
-    }
-  }
   return out;
 }

@@ -4,8 +4,62 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv-geometry.js';
-import { stridedPixelsTransposed } from './fast-transpose.js';
-import type { WasmScratch } from './wasm-scratch.js';
+import { int32View, transposeTile2d } from './fast-transpose.js';
+import type { WasmBackendLike, WasmScratch } from './wasm-scratch.js';
+
+/** Geometry of {@link im2colTransposed} (see `conv-geometry.ts`). */
+export interface Im2colGeometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  ho: number;
+  wo: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * im2col, transposed, in one pass: x `[n, h, w, c]` → `[kh·kw·c, n·ho·wo]` with
+ * out[(a·kw + b)·c + k, (m, i, j)] = x[m, i·sh + a − padTop, j·sw + b − padLeft, k] (0 outside
+ * x). Each run of in-bounds output pixels is a tiled 2-D transpose; the wasm `Slice` /
+ * `StridedSlice` / `Concat` route it replaces spent ~25 ns per element on small maps.
+ */
+export function im2colTransposed(
+  backend: WasmBackendLike,
+  x: tf.TensorInfo,
+  g: Im2colGeometry,
+): tf.TensorInfo {
+  const pixels = g.n * g.ho * g.wo;
+  const out = backend.makeOutput([g.kh * g.kw * g.c, pixels], x.dtype);
+  const src = int32View(backend, x);
+  const dst = int32View(backend, out);
+  dst.fill(0);
+  for (let a = 0; a < g.kh; a++) {
+    for (let b = 0; b < g.kw; b++) {
+      const tapBase = (a * g.kw + b) * g.c * pixels;
+      // Output columns j whose input column q = j·sw + b − padLeft is inside x.
+      const j0 = Math.max(0, Math.ceil((g.padLeft - b) / g.sw));
+      const j1 = Math.min(g.wo, Math.floor((g.w - 1 + g.padLeft - b) / g.sw) + 1);
+      if (j1 <= j0) continue;
+      for (let m = 0; m < g.n; m++) {
+        for (let i = 0; i < g.ho; i++) {
+          const p = i * g.sh + a - g.padTop;
+          if (p < 0 || p >= g.h) continue;
+          const q0 = j0 * g.sw + b - g.padLeft;
+          const inBase = ((m * g.h + p) * g.w + q0) * g.c;
+          const outBase = tapBase + (m * g.ho + i) * g.wo + j0;
+          transposeTile2d(src, dst, inBase, outBase, j1 - j0, g.c, g.sw * g.c, pixels);
+        }
+      }
+    }
+  }
+  return out;
+}
 
 /** Patches of x as a matrix [kh·kw·c, n·ho·wo] (rows ordered (a, b, c) like dW). */
 export function patchesTransposed(
@@ -13,50 +67,9 @@ export function patchesTransposed(
   x: tf.TensorInfo,
   g: ConvGeometry,
 ): tf.TensorInfo {
-  const k = g.n * g.ho * g.wo;
-  if (g.kh === 1 && g.kw === 1 && g.padTop === 0 && g.padLeft === 0) {
-    if (g.sh === 1 && g.sw === 1 && g.ho === g.h && g.wo === g.w) {
-      return s.transpose(s.reshape(x, [k, g.c]), [1, 0]);
-    }
-    return s.track(stridedPixelsTransposed(s.backend, x, g.ho, g.wo, g.sh, g.sw));
+  const plain = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop === 0;
+  if (plain && g.padLeft === 0 && g.ho === g.h && g.wo === g.w) {
+    return s.transpose(s.reshape(x, [g.n * g.ho * g.wo, g.c]), [1, 0]);
   }
-  // [c, n, h, w], zero-padded to the rows/columns the forward convolution read.
-  const xt = s.transpose(x, [3, 0, 1, 2]);
-  const needH = g.kh + (g.ho - 1) * g.sh;
-  const needW = g.kw + (g.wo - 1) * g.sw;
-  const padBottom = Math.max(0, needH - g.padTop - g.h);
-  const padRight = Math.max(0, needW - g.padLeft - g.w);
-  const xp =
-    g.padTop || g.padLeft || padBottom || padRight
-      ? s.pad(xt, [
-          [0, 0],
-          [0, 0],
-          [g.padTop, padBottom],
-          [g.padLeft, padRight],
-        ])
-      : xt;
-  const taps: tf.TensorInfo[] = [];
-  for (let a = 0; a < g.kh; a++) {
-    for (let b = 0; b < g.kw; b++) {
-      const tap =
-        g.sh === 1 && g.sw === 1
-          ? s.slice(xp, [0, 0, a, b], [g.c, g.n, g.ho, g.wo])
-          : s.run(
-              'StridedSlice',
-              { x: xp },
-              {
-                begin: [0, 0, a, b],
-                end: [g.c, g.n, a + (g.ho - 1) * g.sh + 1, b + (g.wo - 1) * g.sw + 1],
-                strides: [1, 1, g.sh, g.sw],
-                beginMask: 0,
-                endMask: 0,
-                ellipsisMask: 0,
-                newAxisMask: 0,
-                shrinkAxisMask: 0,
-              },
-            );
-      taps.push(s.reshape(tap, [g.c, k]));
-    }
-  }
-  return taps.length === 1 ? taps[0]! : s.run('Concat', taps as never, { axis: 0 });
+  return s.track(im2colTransposed(s.backend, x, g));
 }
