@@ -120,6 +120,9 @@ export async function prepareData(
     return {
       images: data.labels.length,
       duplicateGroups: saved.duplicateGroups,
+      duplicateImages: saved.duplicateImages,
+      crossSplitDuplicateGroups: saved.crossSplitDuplicateGroups,
+      skipped: saved.skipped.length,
       train: saved.train.length,
       val: saved.val.length,
       test: saved.test.length,

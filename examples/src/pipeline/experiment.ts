@@ -198,6 +198,8 @@ async function writeRunReport(
       config: config.name,
       data: prepared.root,
       images: prepared.data.labels.length,
+      /** Duplicate / leakage report of the `data` stage (details in data.json). */
+      dataset: run.manifest.stages.data?.summary,
       split: {
         train: prepared.split.train.indices.length,
         val: prepared.split.val.indices.length,
