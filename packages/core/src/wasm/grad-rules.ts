@@ -49,8 +49,12 @@ function matchFusedConv(p: PathNode): RuleMatch | null {
     return null;
   }
   const [filter, x] = saved as [tf.Tensor4D, tf.Tensor4D];
+  // The custom-gradient node of tfjs-core's fused conv2d: inputs '0' (x), '1' (filter), '2'
+  // (bias), saved [filter, x, y, bias] (a reshape or clone of y shares the record: not this).
+  const { '0': xIn, '1': wIn } = p.node.inputs;
+  if (!xIn || !wIn || x?.rank !== 4 || filter?.rank !== 4) return null;
+  if (!tf.util.arraysEqual(filter.shape, wIn.shape) || x.size !== xIn.size) return null;
   const bias = rec.hasBias ? p.node.inputs['2'] : undefined;
-  if (x.rank !== 4 || filter.rank !== 4) return null;
   const attrs = { ...rec.conv, dataFormat: 'NHWC' } as unknown as tf.NamedAttrMap;
   return {
     anchor: p,
