@@ -11,7 +11,8 @@
  *
  * Every configuration runs in its own process, warms up, then times `--steps=N` steps (default
  * 5; the median is reported). `--ablation` adds ResNet-50 64×64 rows with one TumorXAI kernel
- * at a time swapped back to tfjs-backend-wasm's own. GFLOP/s counts 3 × the forward multiply-adds × 2 (the
+ * at a time swapped back to tfjs-backend-wasm's own; `--kernels` adds a per-kernel comparison
+ * (stock vs TumorXAI, CPU ms per call on one ResNet-50 shape each, `bench/wasm/kernels.ts`). GFLOP/s counts 3 × the forward multiply-adds × 2 (the
  * usual forward + input-gradient + filter-gradient convention). Memory: the wasm heap size at
  * the end (it only grows, so it is the peak) and the process's peak RSS. `CPU s/step` is the
  * process's CPU time per step (all threads): on a shared machine it shows what wall time hides.
@@ -186,6 +187,36 @@ export const suite: BenchSuite = {
             },
           });
         }
+      }
+    }
+
+    if (flags.has('--kernels')) {
+      log('kernels: tfjs-backend-wasm vs TumorXAI');
+      const out = spawnSync(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', 'bench/wasm/kernels.ts'],
+        {
+          cwd: root,
+          encoding: 'utf8',
+        },
+      );
+      const line = out.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      const kernelRows = line
+        ? (
+            JSON.parse(line.slice(7)) as {
+              rows: Array<{ name: string; stockMs: number; oursMs: number }>;
+            }
+          ).rows
+        : [];
+      for (const k of kernelRows) {
+        rows.push({
+          name: `kernel: ${k.name}`,
+          metrics: {
+            'stock CPU ms': +k.stockMs.toFixed(2),
+            'TumorXAI CPU ms': +k.oursMs.toFixed(2),
+            'speed-up ×': +(k.stockMs / Math.max(k.oursMs, 1e-3)).toFixed(1),
+          },
+        });
       }
     }
 
