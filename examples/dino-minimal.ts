@@ -3,7 +3,8 @@
  * local crops) → the teacher backbone, compared with its random initialisation by a k-NN probe on
  * held-out phantoms, and saved as a TensorFlow.js model. Runs in well under a minute on a laptop
  * CPU (wasm backend). A dozen steps show the API, not what DINO reaches: at this scale the k-NN
- * difference from random initialisation is within the noise of the split.
+ * difference from random initialisation is within the noise of the split (why: the
+ * `@tumorxai/ssl-dino` README, "What DINO learns in a short run").
  *
  *   node --conditions=source --import tsx examples/dino-minimal.ts
  */

@@ -51,16 +51,19 @@ export interface DINOOptions {
   /** Student temperature τ_s (default 0.1). */
   studentTemperature?: number;
   /**
-   * Teacher temperature τ_t, a constant or a function of the 0-based epoch (default
-   * `teacherTemperatureSchedule()`: 0.04 → 0.07 over 30 epochs, the paper's; the ResNet-50 README
-   * uses a constant 0.04).
+   * Teacher temperature τ_t, a constant or a function of the 0-based epoch (default 0.04, constant:
+   * the official code's default, which its ResNet-50 recipe uses). The paper's ViT schedule is
+   * `teacherTemperatureSchedule()` (0.04 → 0.07 over 30 epochs); on short runs its 0.07 end let
+   * the teacher drift to the uniform distribution in our measurements (see the README).
    */
   teacherTemperature?: number | ((epoch: number) => number);
   /** Center momentum (default 0.9). */
   centerMomentum?: number;
   /**
    * Teacher EMA momentum when the step context gives none: a constant or a function of (step,
-   * totalSteps) (default cosine 0.996 → 1, `cosineSchedule(step, totalSteps, 0.996, 1)`).
+   * totalSteps) (default {@link defaultMomentum}: cosine 0.996 → 1, the paper's, with the start
+   * lowered on runs shorter than 2,500 steps so that the teacher does not stay at its random
+   * initialisation).
    */
   momentum?: number | ((step: number, totalSteps: number) => number);
   /** Optimiser (default `new SGD({ momentum: 0.9, weightDecay: 1e-4 })`, ResNet-50 recipe). */
@@ -72,7 +75,11 @@ export interface DINOOptions {
   learningRate?: DINOLearningRate;
   /** Clip each parameter's gradient to this norm (default 3.0, DINO's); `null` disables it. */
   clipGradNorm?: number | null;
-  /** Epochs during which the head's last layer gets no gradient (default 1). */
+  /**
+   * Epochs during which the head's last layer gets no gradient (default 1). The epoch is the step
+   * context's (`pretrain` passes it); a loop that passes neither `epoch` nor `stepsPerEpoch` runs
+   * in epoch 0 throughout, so the last layer never trains there: pass 0, or pass the epoch.
+   */
   freezeLastLayerEpochs?: number;
   /** Seed of the default head and of the fallback generator (default 0). */
   seed?: number;
@@ -90,9 +97,29 @@ export function defaultLearningRate(step: number, totalSteps: number, batchSize:
   })(step);
 }
 
-/** DINO's teacher momentum: cosine from 0.996 to 1 over the run. */
+/**
+ * The start m₀ of the default teacher momentum for a run of `totalSteps` steps:
+ * `min(0.996, 1 − 10/totalSteps)` (at least 0). The teacher averages the students of the last
+ * ~1/(1 − m) steps; the paper's 0.996 (a window of 250 steps, for runs of 10⁵ steps and more)
+ * would leave the teacher of a short run mostly at its random initialisation — after 100 steps of
+ * the cosine 0.996 → 1 it is still 82 % the initial weights (`exp(−Σ(1 − m))`), and
+ * `exportBackbone()` would hand out a barely trained network. So the window is capped at a tenth
+ * of the run, the proportion of DINO's learning-rate warm-up; runs of 2,500 steps or more keep
+ * 0.996. BYOL's own presets lower the start for shorter runs the same way (0.996 for 1000 epochs,
+ * 0.99 for 300, 0.97 for 40).
+ *
+ * Porting note: the official DINO code starts at 0.996 whatever the run's length.
+ */
+export function defaultMomentumStart(totalSteps: number): number {
+  return Math.min(0.996, Math.max(0, 1 - 10 / Math.max(totalSteps, 1)));
+}
+
+/**
+ * DINO's teacher momentum: cosine from {@link defaultMomentumStart} (0.996 on runs of 2,500 steps
+ * or more) to 1 over the run.
+ */
 export function defaultMomentum(step: number, totalSteps: number): number {
-  return cosineSchedule(step, totalSteps, 0.996, 1);
+  return cosineSchedule(step, totalSteps, defaultMomentumStart(totalSteps), 1);
 }
 
 /** Checks the scalar options of `DINO` (throws `ConfigError`). */

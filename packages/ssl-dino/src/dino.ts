@@ -35,7 +35,6 @@ import {
 } from './dino-options.js';
 import { checkDinoViews, type DinoStepParts, runDinoStep } from './dino-step.js';
 import { checkCenter } from './internal/checks.js';
-import { teacherTemperatureSchedule } from './teacher-temperature.js';
 import { dinoViews } from './views.js';
 
 /**
@@ -45,11 +44,12 @@ import { dinoViews } from './views.js';
  * 2. teacher (backbone + head copies, no gradient) on the global crops → `t`;
  * 3. student on **all** crops — the backbone runs once per resolution group (the globals
  *    together, the locals together), the head once on all features → `s`;
- * 4. `dinoLoss(s, t, center, τ_s, τ_t(epoch))`, gradients of the student only, clipped per
- *    parameter to 3.0, the head's last layer frozen while `epoch < freezeLastLayerEpochs`;
- *    SGD update;
- * 5. teacher EMA `θ_t ← m θ_t + (1 − m) θ_s` with m cosine 0.996 → 1 (after the step), then the
- *    center update from this step's `t`.
+ * 4. `dinoLoss(s, t, center, τ_s, τ_t(epoch))` (τ_t 0.04 by default), gradients of the student
+ *    only, clipped per parameter to 3.0, the head's last layer frozen while
+ *    `epoch < freezeLastLayerEpochs`; SGD update;
+ * 5. teacher EMA `θ_t ← m θ_t + (1 − m) θ_s` with m cosine 0.996 → 1 (after the step; the start
+ *    is lowered on runs under 2,500 steps, see `DINOOptions.momentum`), then the center
+ *    update from this step's `t`.
  *
  * The teacher starts as a copy of the student ({@link MomentumEncoder}: non-trainable, runs in
  * training mode, its BN statistics are its own). Implements `SSLMethod` for `pretrain`; the
@@ -106,7 +106,8 @@ export class DINO implements SSLMethod<DINOBatch> {
     this.center = new DinoCenter(outputDim, { momentum: options.centerMomentum ?? 0.9 });
     this.optimizer = options.optimizer ?? new SGD({ momentum: 0.9, weightDecay: 1e-4 });
     this.views = options.views ?? dinoViews();
-    const tauT = options.teacherTemperature ?? teacherTemperatureSchedule();
+    // Porting note: the code's default and RN50 recipe, not the paper's ViT 0.04 → 0.07 (README).
+    const tauT = options.teacherTemperature ?? 0.04;
     this.teacherTemperature = typeof tauT === 'number' ? () => tauT : tauT;
     this.momentum = options.momentum ?? defaultMomentum;
     this.learningRate = options.learningRate ?? defaultLearningRate;

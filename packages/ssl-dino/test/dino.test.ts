@@ -11,7 +11,13 @@ import {
 } from '@tumorxai/core';
 import { assertAllClose } from '@tumorxai/core/testing';
 import { describe, expect, it } from 'vitest';
-import { createDINOHead, DINO, dinoLoss, forwardByResolution } from '../src/index.js';
+import {
+  createDINOHead,
+  DINO,
+  dinoLoss,
+  forwardByResolution,
+  teacherTemperatureSchedule,
+} from '../src/index.js';
 import { fixedViews, randomImages, tinyBackbone } from './helpers.js';
 
 const headOptions = { hiddenDim: 16, bottleneckDim: 8, outputDim: 32 };
@@ -179,24 +185,48 @@ describe('DINO', () => {
     backbone.dispose();
   });
 
-  it("follows its schedules: teacher temperature per epoch, cosine momentum, DINO's lr", () => {
+  it("follows its schedules: constant τ_t 0.04, cosine momentum scaled to the run, DINO's lr", () => {
     const backbone = tinyBackbone(6);
     const dino = new DINO({ backbone, headOptions, views: seededViews });
     const images = randomImages(8);
-    const at = (step: number) =>
-      dino.trainStep(images, { step, totalSteps: 100, stepsPerEpoch: 10, rng: createRng(step) })
-        .stats;
+    const at = (step: number, totalSteps = 100) =>
+      dino.trainStep(images, { step, totalSteps, stepsPerEpoch: 10, rng: createRng(step) }).stats;
     const s0 = at(0);
     expect(s0.teacherTemperature).toBe(0.04);
-    expect(s0.momentum).toBe(0.996);
+    // A 100-step run: m₀ = 1 − 10/100, so the teacher's averaging window is a tenth of the run.
+    expect(s0.momentum).toBeCloseTo(0.9, 12);
     expect(s0.learningRate).toBe(0);
     const s25 = at(25);
-    expect(s25.teacherTemperature).toBeCloseTo(0.04 + (2 * 0.03) / 29, 12);
-    expect(s25.momentum).toBeCloseTo(1 - (0.004 * (Math.cos(Math.PI / 4) + 1)) / 2, 12);
+    expect(s25.teacherTemperature).toBe(0.04);
+    expect(s25.momentum).toBeCloseTo(1 - (0.1 * (Math.cos(Math.PI / 4) + 1)) / 2, 12);
     expect(s25.learningRate).toBeCloseTo(
       1e-6 + (((0.03 * 8) / 256 - 1e-6) * (1 + Math.cos((Math.PI * 15) / 90))) / 2,
       12,
     );
+    // Runs of 2,500 steps or more keep the paper's 0.996 → 1.
+    expect(at(0, 2500).momentum).toBeCloseTo(0.996, 12);
+    expect(at(0, 100_000).momentum).toBeCloseTo(0.996, 12);
+    expect(at(50_000, 100_000).momentum).toBeCloseTo(0.998, 12);
+    images.dispose();
+    dino.dispose();
+    backbone.dispose();
+  });
+
+  it("takes the teacher temperature per epoch from a schedule (the paper's 0.04 → 0.07)", () => {
+    const backbone = tinyBackbone(6);
+    const dino = new DINO({
+      backbone,
+      headOptions,
+      views: seededViews,
+      teacherTemperature: teacherTemperatureSchedule(),
+    });
+    const images = randomImages(8);
+    const at = (step: number) =>
+      dino.trainStep(images, { step, totalSteps: 100, stepsPerEpoch: 10, rng: createRng(step) })
+        .stats.teacherTemperature;
+    expect(at(0)).toBe(0.04);
+    expect(at(9)).toBe(0.04);
+    expect(at(25)).toBeCloseTo(0.04 + (2 * 0.03) / 29, 12);
     images.dispose();
     dino.dispose();
     backbone.dispose();
@@ -243,7 +273,12 @@ describe('DINO', () => {
 
   it('round-trips student, teacher and center through getWeights / setWeights', () => {
     const backbone = tinyBackbone(9);
-    const dino = new DINO({ backbone, headOptions, learningRate: 0.2 });
+    const dino = new DINO({
+      backbone,
+      headOptions,
+      learningRate: 0.2,
+      teacherTemperature: teacherTemperatureSchedule(),
+    });
     const images = randomImages(4);
     const views = fixedViews(images);
     dino.trainStep(views, { step: 0, totalSteps: 2, epoch: 1 });
