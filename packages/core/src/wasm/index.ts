@@ -9,4 +9,3 @@ export {
   WASM_TRAINING_KERNELS,
   type WasmTrainingKernel,
 } from './register.js';
-export { useWasmThreads, type WasmThreadsOptions } from './threads.js';
