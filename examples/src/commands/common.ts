@@ -13,7 +13,6 @@ export interface GlobalOptions {
   seed?: number;
   quiet?: boolean;
   cache: string;
-  threads: number;
 }
 
 /**
