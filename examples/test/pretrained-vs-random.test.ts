@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('on phantoms', () => {
   it('a briefly SimCLR-pretrained tiny ResNet beats its random initialisation', async () => {
     await initBackend('wasm', { logger: null });
-    await generatePhantomDataset({ outDir: dir, imagesPerClass: 24, size: 64, seed: 0 });
+    await generatePhantomDataset({ outDir: dir, imagesPerClass: 40, size: 64, seed: 0 });
     const data = await loadImageFolder(dir, { size: 48, cropToForeground: true });
     const split = stratifiedSplit(data, { train: 0.5, test: 0.5, seed: 0 });
     const common = {
@@ -48,8 +48,10 @@ describe('on phantoms', () => {
       return { linear: probe.report.accuracy, knn: knn.report.accuracy };
     };
     const random = await evaluate();
-    // 120 steps of SimCLR (3 per epoch): crops of at least 40 % of the slice and milder intensity
-    // jitter keep the lesion in both views.
+    // 300 steps of SimCLR (5 per epoch): crops of at least 40 % of the slice and milder intensity
+    // jitter keep the lesion in both views. Measured (wasm, 170 test images): linear probe
+    // 0.409 → 0.500, k-NN 0.335 → 0.429. With 24 images per class and 120 steps the k-NN gain
+    // was 0.049, one test image from the margin, and flipped with float rounding.
     const unlabeled = tf.gather(data.images, split.train.indices) as tf.Tensor4D;
     const simclr = new SimCLR({
       backbone,
@@ -57,7 +59,7 @@ describe('on phantoms', () => {
       views: simclrViews({ scale: [0.4, 1], brightness: 0.4, contrast: 0.4 }),
     });
     await pretrain(simclr, tensorBatchSource(unlabeled, { seed: 0 }), {
-      epochs: 40,
+      epochs: 60,
       batchSize: 64,
     });
     const pretrained = await evaluate();
@@ -66,5 +68,5 @@ describe('on phantoms', () => {
     simclr.dispose();
     tf.dispose([unlabeled, data.images]);
     backbone.dispose();
-  }, 600_000); // ~50 s of CPU; minutes on a shared machine
+  }, 600_000); // ~80 s of CPU; minutes on a shared machine
 });
