@@ -15,8 +15,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createResNet } from '@tumorxai/backbone-resnet';
-import { initBackend, leanVariableGrads } from '@tumorxai/core';
-import { useWasmThreads } from './wasm-threads.js';
+import { initBackend, leanVariableGrads, useWasmThreads } from '@tumorxai/core';
 
 /** What one child process measures. */
 export interface TrainStepConfig {
@@ -29,7 +28,7 @@ export interface TrainStepConfig {
   grads: 'lean' | 'tfjs';
   warmup: number;
   steps: number;
-  /** wasm threads through `wasm-threads.ts` (default 1: the stock single-threaded build). */
+  /** wasm threads through useWasmThreads (default 1: the stock single-threaded build). */
   threads?: number;
   /** TumorXAI wasm kernels to swap back to tfjs-backend-wasm's own (for ablations). */
   stock?: string[];

@@ -9,3 +9,4 @@ export {
   WASM_TRAINING_KERNELS,
   type WasmTrainingKernel,
 } from './register.js';
+export { useWasmThreads, type WasmThreadsOptions } from './threads.js';

@@ -1,7 +1,5 @@
 /**
- * The multi-threaded wasm build under Node, without monkey-patches — a benchmark helper, not
- * part of `@tumorxai/core`: on the 2-vCPU machine it was measured on, two threads made a
- * ResNet-50 training step slower (see `packages/core/README.md`, "Threads"), so it is not shipped.
+ * The multi-threaded wasm build under Node, without monkey-patches.
  *
  * tfjs-backend-wasm 4.22 never loads its threaded-SIMD binary in Node: its
  * `WASM_HAS_MULTITHREAD_SUPPORT` flag is hard-wired to false there (tfjs issue #3830), and
@@ -17,7 +15,7 @@
  * `instantiateWasm` answers the core count that yields the requested pool size.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendError, ConfigError } from '@tumorxai/core';
+import { BackendError, ConfigError } from '../errors.js';
 
 /** Options of {@link useWasmThreads}. */
 export interface WasmThreadsOptions {
@@ -108,8 +106,8 @@ async function createThreadedBackend(threads: number): Promise<tf.KernelBackend>
  * `initBackend('wasm')` or `tf.setBackend('wasm')`). In browsers tfjs already picks the threaded
  * build when the page is cross-origin isolated; there this is not needed and throws.
  *
- * Only XNNPACK's work is split between the threads; everything else in a training step stays on
- * one thread.
+ * Measured effect (see the README's Backends table): only XNNPACK's work is parallel; everything
+ * else in a training step stays on one thread.
  *
  * @returns The thread count requested.
  * @throws {BackendError} outside Node, or when the wasm backend has already started.
