@@ -24,6 +24,12 @@ const program = new Command('tumorxai')
   )
   .option('--seed <n>', "override the config's seed", integer)
   .option('--cache <dir>', 'cache of phantoms and preprocessed images', '.cache/tumorxai')
+  .option(
+    '--threads <n>',
+    'XNNPACK threads of the wasm backend (default 1: for the demo-sized networks a second thread saves no time and costs CPU; try the core count for ResNet-50)',
+    integer,
+    1,
+  )
   .option('--quiet', 'no progress bars (also off when not on a terminal or when CI is set)')
   .showHelpAfterError();
 

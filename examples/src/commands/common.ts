@@ -13,6 +13,7 @@ export interface GlobalOptions {
   seed?: number;
   quiet?: boolean;
   cache: string;
+  threads: number;
 }
 
 /**

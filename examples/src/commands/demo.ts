@@ -24,6 +24,7 @@ export function registerDemo(program: Command): void {
         out: userPath(options.out),
         cacheDir: userPath(global.cache),
         backend: global.backend,
+        threads: global.threads,
         resume: options.resume,
         quiet: global.quiet ?? false,
         command: commandLine(),

@@ -40,6 +40,7 @@ export function registerEvaluate(program: Command): void {
           out: userPath(options.out ?? `runs/${config.name}-evaluate`),
           cacheDir: userPath(global.cache),
           backend: global.backend,
+          threads: global.threads,
           resume: options.resume,
           quiet: global.quiet ?? false,
           command: commandLine(),

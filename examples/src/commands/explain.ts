@@ -10,6 +10,7 @@ import { decodeImage, imagesToTensor, preprocessImage } from '@tumorxai/mri-prep
 import { EigenCam, encodePng, GradCam, GradCamPlusPlus, overlayHeatmap } from '@tumorxai/xai-cam';
 import { type Command, Option } from 'commander';
 import { CAM_METHODS, type CamMethodName } from '../config/schema.js';
+import { enableWasmThreads } from '../pipeline/experiment.js';
 import { loadModelFile } from '../pipeline/model-file.js';
 import { globals, integer, userPath } from './common.js';
 
@@ -39,6 +40,12 @@ export function registerExplain(program: Command): void {
         command: Command,
       ) => {
         const global = globals(command);
+        if (global.backend === 'auto' || global.backend === 'wasm') {
+          await enableWasmThreads(global.threads, {
+            log: () => {},
+            bar: () => ({ update() {}, stop() {} }),
+          });
+        }
         await initBackend(global.backend, { logger: null });
         const { model, info } = loadModelFile(userPath(options.checkpoint));
         try {

@@ -39,6 +39,7 @@ export function registerPretrain(program: Command): void {
           out: userPath(options.out ?? `runs/${config.name}-${options.method}`),
           cacheDir: userPath(global.cache),
           backend: global.backend,
+          threads: global.threads,
           resume: options.resume,
           quiet: global.quiet ?? false,
           command: commandLine(),

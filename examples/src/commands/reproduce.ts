@@ -70,6 +70,7 @@ export function registerReproduce(program: Command): void {
           out: userPath(options.out ?? `runs/${config.name}`),
           cacheDir: userPath(global.cache),
           backend: global.backend,
+          threads: global.threads,
           resume: options.resume,
           quiet: global.quiet ?? false,
           command: commandLine(),

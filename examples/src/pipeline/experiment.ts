@@ -5,7 +5,7 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type BackendPreference, initBackend } from '@tumorxai/core';
+import { type BackendPreference, initBackend, useWasmThreads } from '@tumorxai/core';
 import {
   type ExperimentResults,
   type ResultRow,
@@ -33,6 +33,8 @@ export interface ExperimentOptions {
   quiet: boolean;
   /** The command line, for the run record. */
   command: string;
+  /** XNNPACK threads of the wasm backend (1: single-threaded). */
+  threads: number;
   /** Which parts to run (default: all). */
   parts?: { pretrain?: boolean; evaluate?: boolean; explain?: boolean };
   /** Evaluate this backbone file (named `name`) instead of the pretrained methods. */
@@ -52,8 +54,22 @@ function orderRows(rows: ResultRow[], methods: readonly string[]): ResultRow[] {
   );
 }
 
+/** Multi-threaded wasm (XNNPACK) when possible; single-threaded otherwise, with a note why. */
+export async function enableWasmThreads(threads: number, reporter: Reporter): Promise<void> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await useWasmThreads({ threads });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    reporter.log(`wasm threads unavailable, running single-threaded (${reason})`);
+  }
+}
+
 /** Sets up the backend, the run directory, the data and a SIGINT → abort handler. */
 async function start(options: ExperimentOptions, reporter: Reporter) {
+  if ((options.backend === 'auto' || options.backend === 'wasm') && options.threads > 1) {
+    await enableWasmThreads(options.threads, reporter);
+  }
   const backend = await initBackend(options.backend, {
     logger: options.quiet ? null : { info: (m: string) => reporter.log(`backend: ${m}`) },
   });
@@ -129,6 +145,7 @@ export async function runExperiment(
       : [];
     const report = await writeRunReport(run, config, prepared, {
       backend,
+      threads: backend === 'wasm' ? options.threads : 1,
       galleries,
       methods,
       loadAtStart,
@@ -156,6 +173,7 @@ async function writeRunReport(
   prepared: PreparedData,
   info: {
     backend: string;
+    threads: number;
     galleries: string[];
     methods: string[];
     loadAtStart: number[];
@@ -190,6 +208,7 @@ async function writeRunReport(
       backbone: config.backbone,
       imageSize: config.data.imageSize,
       backend: info.backend,
+      threads: info.threads,
       seed: config.seed,
       versions: run.manifest.versions,
       machine: {

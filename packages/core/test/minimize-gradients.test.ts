@@ -37,7 +37,7 @@ function setup() {
   const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new SGD({ momentum: 0.9 });
   const x = tf.tensor4d(seeded(4 * 8 * 8 * 2, 5), [4, 8, 8, 2]);
-  const y = tf.oneHot(tf.tensor1d([0, 2, 1, 2], 'int32'), 3).cast('float32');
+  const y = tf.cast(tf.oneHot(tf.tensor1d([0, 2, 1, 2], 'int32'), 3), 'float32');
   const lossFn = () =>
     tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
   return {
@@ -89,7 +89,7 @@ describe('minimize: gradient modes on wasm', () => {
   it('rejects an unknown mode with a ConfigError', () => {
     const v = tf.variable(tf.scalar(1));
     expect(() =>
-      minimize(new SGD(), [v], () => v.square(), {
+      minimize(new SGD(), [v], () => tf.square(v), {
         learningRate: 0.1,
         gradients: 'fast' as MinimizeOptions['gradients'],
       }),
