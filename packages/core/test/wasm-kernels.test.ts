@@ -42,6 +42,28 @@ describe('Sum and Mean on wasm', () => {
     });
   }
 
+  it('reduces long rows (16,384+ channels, e.g. a DINO center) without corrupting the heap', async () => {
+    // XNNPACK's average pooling broke the heap on these (a later malloc trapped): stock Mean path.
+    for (const [rows, cols] of [
+      [8, 8191],
+      [8, 16383],
+      [9, 16384],
+      [16, 65536],
+    ] as const) {
+      const run = () => {
+        const x = tf.tensor2d(seeded(rows * cols, 7), [rows, cols]);
+        return [tf.sum(x, 0), tf.mean(x, 0), tf.moments(x, 0).variance];
+      };
+      const [refSum, refMean, refVar] = await onBackend('cpu', run);
+      const [sum, mean, variance] = await onBackend('wasm', run);
+      expectRelClose(sum!, refSum!, `sum ${cols}`);
+      expectRelClose(mean!, refMean!, `mean ${cols}`);
+      expectRelClose(variance!, refVar!, `variance ${cols}`);
+      // A heap broken by the kernel traps on the next allocations and frees.
+      await onBackend('wasm', () => tf.add(tf.ones([1024, 1024]), 1));
+    }
+  });
+
   it('sums int32 exactly (stock path)', async () => {
     const run = () =>
       tf.cast(
