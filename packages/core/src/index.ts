@@ -89,3 +89,4 @@ export type {
 } from './ssl/pretrain-options.js';
 export { assignWeights, collectWeights, weightsInCreationOrder } from './ssl/weights.js';
 export * from './wasm/index.js';
+export { withCleanup } from './with-cleanup.js';

@@ -22,6 +22,7 @@ import {
   type TrainStepContext,
   type TrainStepResult,
   type ViewsFn,
+  withCleanup,
 } from '@tumorxai/core';
 import { byolLoss } from './byol-loss.js';
 import type { BYOLBatch, BYOLLearningRate, BYOLOptions } from './byol-options.js';
@@ -160,50 +161,55 @@ export class BYOL implements SSLMethod<BYOLBatch> {
       : this.views(batch as tf.Tensor4D, context.rng ?? this.rng);
     let targets: tf.Tensor2D[] = [];
     let kept: tf.Tensor[] = []; // online projections and predictions, for the collapse monitor
-    try {
-      const [v1, v2] = checkTwoViews('BYOL.trainStep', views);
-      const n = v1.shape[0];
-      const lr = this.learningRateAt(context, n);
-      const momentum = this.momentumAt(context);
-      // sg(z′): the target runs outside the gradient closure, so it is a constant there.
-      targets = [v1, v2].map((v) => this.target.apply(v) as tf.Tensor2D);
-      const params = [
-        ...this.backbone.trainableWeights,
-        ...this.projectionHead.trainableWeights,
-        ...this.predictionHead.trainableWeights,
-      ].map((w) => w.read() as tf.Variable);
-      const loss = tf.tidy(() =>
-        minimize(
-          this.optimizer,
-          params,
-          () => {
-            const [o1, o2] = [v1, v2].map((v) => this.online(v)) as [Online, Online];
-            kept = [tf.concat([o1.z, o2.z], 0), tf.concat([o1.p, o2.p], 0)].map((t) => tf.keep(t));
-            return this.loss(o1.p, o2.p, targets[0]!, targets[1]!);
+    return withCleanup(
+      () => {
+        const [v1, v2] = checkTwoViews('BYOL.trainStep', views);
+        const n = v1.shape[0];
+        const lr = this.learningRateAt(context, n);
+        const momentum = this.momentumAt(context);
+        // sg(z′): the target runs outside the gradient closure, so it is a constant there.
+        targets = [v1, v2].map((v) => this.target.apply(v) as tf.Tensor2D);
+        const params = [
+          ...this.backbone.trainableWeights,
+          ...this.projectionHead.trainableWeights,
+          ...this.predictionHead.trainableWeights,
+        ].map((w) => w.read() as tf.Variable);
+        const loss = tf.tidy(() =>
+          minimize(
+            this.optimizer,
+            params,
+            () => {
+              const [o1, o2] = [v1, v2].map((v) => this.online(v)) as [Online, Online];
+              kept = [tf.concat([o1.z, o2.z], 0), tf.concat([o1.p, o2.p], 0)].map((t) =>
+                tf.keep(t),
+              );
+              return this.loss(o1.p, o2.p, targets[0]!, targets[1]!);
+            },
+            { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
+          ),
+        );
+        const value = loss.dataSync()[0]!;
+        loss.dispose();
+        this.target.update(momentum); // BYOL: after the optimiser step
+        const [z, p] = kept;
+        const std = z ? embeddingStd(z) : Number.NaN;
+        return {
+          loss: value,
+          stats: {
+            learningRate: lr,
+            momentum,
+            embeddingStd: std,
+            predictionStd: p ? embeddingStd(p) : Number.NaN,
           },
-          { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
-        ),
-      );
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      this.target.update(momentum); // BYOL: after the optimiser step
-      const [z, p] = kept;
-      const std = z ? embeddingStd(z) : Number.NaN;
-      return {
-        loss: value,
-        stats: {
-          learningRate: lr,
-          momentum,
-          embeddingStd: std,
-          predictionStd: p ? embeddingStd(p) : Number.NaN,
-        },
-        collapse: { std, dim: z?.shape[1] ?? 0 },
-      };
-    } finally {
-      tf.dispose(targets);
-      tf.dispose(kept);
-      if (!given) tf.dispose(views as tf.Tensor4D[]);
-    }
+          collapse: { std, dim: z?.shape[1] ?? 0 },
+        };
+      },
+      () => {
+        tf.dispose(targets);
+        tf.dispose(kept);
+        if (!given) tf.dispose(views as tf.Tensor4D[]);
+      },
+    );
   }
 
   /** z = g(f(v)) and p = q(z), in training mode. */

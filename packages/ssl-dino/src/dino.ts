@@ -21,6 +21,7 @@ import {
   type TrainStepContext,
   type TrainStepResult,
   type ViewsFn,
+  withCleanup,
 } from '@tumorxai/core';
 import { DinoCenter } from './dino-center.js';
 import { dinoLoss } from './dino-loss.js';
@@ -144,40 +145,43 @@ export class DINO implements SSLMethod<DINOBatch> {
     const views = given
       ? (batch as readonly tf.Tensor4D[])
       : this.views(batch as tf.Tensor4D, context.rng ?? this.rng);
-    try {
-      checkDinoViews(views, this.parts.globalViews);
-      const { step, totalSteps } = context;
-      const epoch =
-        context.epoch ?? (context.stepsPerEpoch ? Math.floor(step / context.stepsPerEpoch) : 0);
-      const learningRate =
-        context.learningRate ?? this.learningRateAt(step, totalSteps, views[0]!.shape[0]);
-      const momentum =
-        context.momentum ??
-        (typeof this.momentum === 'number' ? this.momentum : this.momentum(step, totalSteps));
-      const teacherTemperature = this.teacherTemperature(epoch);
-      const outcome = runDinoStep(this.parts, views, {
-        epoch,
-        learningRate,
-        weightDecay: context.weightDecay,
-        momentum,
-        teacherTemperature,
-      });
-      this.lastTeacherTemperature = teacherTemperature;
-      return {
-        loss: outcome.loss,
-        stats: {
+    return withCleanup(
+      () => {
+        checkDinoViews(views, this.parts.globalViews);
+        const { step, totalSteps } = context;
+        const epoch =
+          context.epoch ?? (context.stepsPerEpoch ? Math.floor(step / context.stepsPerEpoch) : 0);
+        const learningRate =
+          context.learningRate ?? this.learningRateAt(step, totalSteps, views[0]!.shape[0]);
+        const momentum =
+          context.momentum ??
+          (typeof this.momentum === 'number' ? this.momentum : this.momentum(step, totalSteps));
+        const teacherTemperature = this.teacherTemperature(epoch);
+        const outcome = runDinoStep(this.parts, views, {
+          epoch,
           learningRate,
+          weightDecay: context.weightDecay,
           momentum,
           teacherTemperature,
-          teacherEntropy: outcome.teacherEntropy,
-          embeddingStd: outcome.std,
-          lastLayerFrozen: outcome.lastLayerFrozen ? 1 : 0,
-        },
-        collapse: { std: outcome.std, dim: outcome.dim },
-      };
-    } finally {
-      if (!given) tf.dispose(views as tf.Tensor4D[]);
-    }
+        });
+        this.lastTeacherTemperature = teacherTemperature;
+        return {
+          loss: outcome.loss,
+          stats: {
+            learningRate,
+            momentum,
+            teacherTemperature,
+            teacherEntropy: outcome.teacherEntropy,
+            embeddingStd: outcome.std,
+            lastLayerFrozen: outcome.lastLayerFrozen ? 1 : 0,
+          },
+          collapse: { std: outcome.std, dim: outcome.dim },
+        };
+      },
+      () => {
+        if (!given) tf.dispose(views as tf.Tensor4D[]);
+      },
+    );
   }
 
   private learningRateAt(step: number, totalSteps: number, batchSize: number): number {

@@ -23,6 +23,7 @@ import {
   type TrainStepContext,
   type TrainStepResult,
   type ViewsFn,
+  withCleanup,
 } from '@tumorxai/core';
 import { createMoCoV3PredictionHead, createMoCoV3ProjectionHead } from './heads.js';
 import {
@@ -163,46 +164,49 @@ export class MoCoV3 implements SSLMethod<MoCoV3Batch> {
       : this.views(batch as tf.Tensor4D, context.rng ?? this.rng);
     let keys: tf.Tensor2D[] = [];
     let qKept: tf.Tensor | null = null;
-    try {
-      const [x1, x2] = checkTwoViews('MoCoV3.trainStep', views);
-      const n = x1.shape[0];
-      const lr = this.learningRateAt(context, n);
-      const momentum = this.momentumAt(context);
-      this.momentumEncoder.update(momentum); // MoCo v3: before the forward pass
-      // sg(k): the keys are computed outside the gradient closure, so they are constants there.
-      keys = [x1, x2].map((x) => this.momentumEncoder.apply(x) as tf.Tensor2D);
-      const params = [
-        ...this.backbone.trainableWeights,
-        ...this.projectionHead.trainableWeights,
-        ...this.predictionHead.trainableWeights,
-      ].map((w) => w.read() as tf.Variable);
-      const loss = tf.tidy(() =>
-        minimize(
-          this.optimizer,
-          params,
-          () => {
-            const [q1, q2] = [x1, x2].map((x) => this.online(x));
-            qKept = tf.keep(tf.concat([q1!, q2!], 0));
-            return this.loss(q1!, q2!, keys[0]!, keys[1]!);
-          },
-          { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
-        ),
-      );
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      const q = qKept as tf.Tensor | null;
-      const std = q ? embeddingStd(q) : Number.NaN;
-      const dim = q?.shape[1] ?? 0;
-      return {
-        loss: value,
-        stats: { learningRate: lr, momentum, embeddingStd: std },
-        collapse: { std, dim },
-      };
-    } finally {
-      tf.dispose(keys);
-      if (qKept) (qKept as tf.Tensor).dispose();
-      if (!given) tf.dispose(views as tf.Tensor4D[]);
-    }
+    return withCleanup(
+      () => {
+        const [x1, x2] = checkTwoViews('MoCoV3.trainStep', views);
+        const n = x1.shape[0];
+        const lr = this.learningRateAt(context, n);
+        const momentum = this.momentumAt(context);
+        this.momentumEncoder.update(momentum); // MoCo v3: before the forward pass
+        // sg(k): the keys are computed outside the gradient closure, so they are constants there.
+        keys = [x1, x2].map((x) => this.momentumEncoder.apply(x) as tf.Tensor2D);
+        const params = [
+          ...this.backbone.trainableWeights,
+          ...this.projectionHead.trainableWeights,
+          ...this.predictionHead.trainableWeights,
+        ].map((w) => w.read() as tf.Variable);
+        const loss = tf.tidy(() =>
+          minimize(
+            this.optimizer,
+            params,
+            () => {
+              const [q1, q2] = [x1, x2].map((x) => this.online(x));
+              qKept = tf.keep(tf.concat([q1!, q2!], 0));
+              return this.loss(q1!, q2!, keys[0]!, keys[1]!);
+            },
+            { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
+          ),
+        );
+        const value = loss.dataSync()[0]!;
+        loss.dispose();
+        const q = qKept as tf.Tensor | null;
+        const std = q ? embeddingStd(q) : Number.NaN;
+        const dim = q?.shape[1] ?? 0;
+        return {
+          loss: value,
+          stats: { learningRate: lr, momentum, embeddingStd: std },
+          collapse: { std, dim },
+        };
+      },
+      () => {
+        tf.dispose(keys);
+        if (qKept) (qKept as tf.Tensor).dispose();
+        if (!given) tf.dispose(views as tf.Tensor4D[]);
+      },
+    );
   }
 
   /** pred(proj(f(x))) in training mode. */

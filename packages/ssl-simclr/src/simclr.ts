@@ -22,6 +22,7 @@ import {
   type TrainStepContext,
   type TrainStepResult,
   type ViewsFn,
+  withCleanup,
 } from '@tumorxai/core';
 import { ntXentLoss } from './nt-xent-loss.js';
 import { createSimCLRProjectionHead } from './projection-head.js';
@@ -129,49 +130,52 @@ export class SimCLR implements SSLMethod<SimCLRBatch> {
       ? (batch as readonly tf.Tensor4D[])
       : this.views(batch as tf.Tensor4D, context.rng ?? this.rng);
     let zKept: tf.Tensor | null = null;
-    try {
-      if (views.length !== 2 || views[0]!.shape[0] !== views[1]!.shape[0]) {
-        throw new ShapeError({
-          fn: 'SimCLR.trainStep',
-          problem: 'SimCLR needs exactly two views of the same batch size',
-          got: views.map((v) => JSON.stringify(v.shape)).join(' and '),
-        });
-      }
-      const n = views[0]!.shape[0];
-      const lr = context.learningRate ?? this.learningRateAt(context.step, context.totalSteps, n);
-      const params = [
-        ...this.backbone.trainableWeights,
-        ...this.projectionHead.trainableWeights,
-      ].map((w) => w.read() as tf.Variable);
-      const loss = tf.tidy(() =>
-        minimize(
-          this.optimizer,
-          params,
-          () => {
-            const x = tf.concat([views[0]!, views[1]!], 0);
-            const h = this.backbone.apply(x, { training: true }) as tf.Tensor;
-            const z = this.projectionHead.apply(h, { training: true }) as tf.Tensor2D;
-            zKept = tf.keep(z);
-            const [z1, z2] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-            return this.loss(z1, z2);
-          },
-          { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
-        ),
-      );
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      const z = zKept as tf.Tensor | null;
-      const std = z ? embeddingStd(z) : Number.NaN;
-      const dim = z?.shape[1] ?? 0;
-      return {
-        loss: value,
-        stats: { learningRate: lr, embeddingStd: std },
-        collapse: { std, dim },
-      };
-    } finally {
-      if (zKept) (zKept as tf.Tensor).dispose();
-      if (!given) tf.dispose(views as tf.Tensor4D[]);
-    }
+    return withCleanup(
+      () => {
+        if (views.length !== 2 || views[0]!.shape[0] !== views[1]!.shape[0]) {
+          throw new ShapeError({
+            fn: 'SimCLR.trainStep',
+            problem: 'SimCLR needs exactly two views of the same batch size',
+            got: views.map((v) => JSON.stringify(v.shape)).join(' and '),
+          });
+        }
+        const n = views[0]!.shape[0];
+        const lr = context.learningRate ?? this.learningRateAt(context.step, context.totalSteps, n);
+        const params = [
+          ...this.backbone.trainableWeights,
+          ...this.projectionHead.trainableWeights,
+        ].map((w) => w.read() as tf.Variable);
+        const loss = tf.tidy(() =>
+          minimize(
+            this.optimizer,
+            params,
+            () => {
+              const x = tf.concat([views[0]!, views[1]!], 0);
+              const h = this.backbone.apply(x, { training: true }) as tf.Tensor;
+              const z = this.projectionHead.apply(h, { training: true }) as tf.Tensor2D;
+              zKept = tf.keep(z);
+              const [z1, z2] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+              return this.loss(z1, z2);
+            },
+            { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
+          ),
+        );
+        const value = loss.dataSync()[0]!;
+        loss.dispose();
+        const z = zKept as tf.Tensor | null;
+        const std = z ? embeddingStd(z) : Number.NaN;
+        const dim = z?.shape[1] ?? 0;
+        return {
+          loss: value,
+          stats: { learningRate: lr, embeddingStd: std },
+          collapse: { std, dim },
+        };
+      },
+      () => {
+        if (zKept) (zKept as tf.Tensor).dispose();
+        if (!given) tf.dispose(views as tf.Tensor4D[]);
+      },
+    );
   }
 
   private learningRateAt(step: number, totalSteps: number, batchSize: number): number {

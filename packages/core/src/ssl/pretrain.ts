@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { AbortError, ConfigError } from '../errors.js';
 import { createRng } from '../rng.js';
+import { withCleanup } from '../with-cleanup.js';
 import { createBatchFetcher, isBatchSource } from './batch-fetcher.js';
 import { checkpointFile, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import type { SSLMethod } from './method.js';
@@ -163,21 +164,20 @@ export async function pretrain<TBatch>(
       if (options.signal?.aborted) throw abort(step);
       const batch = await fetcher.get(epoch, index);
       const learningRate = evaluate(options.schedule?.learningRate, step, totalSteps, epoch);
-      let result: ReturnType<SSLMethod<TBatch>['trainStep']>;
-      try {
-        result = method.trainStep(batch, {
-          step,
-          totalSteps,
-          epoch,
-          stepsPerEpoch,
-          learningRate,
-          weightDecay: evaluate(options.schedule?.weightDecay, step, totalSteps, epoch),
-          momentum: evaluate(options.schedule?.momentum, step, totalSteps, epoch),
-          rng: rng.fork('step'),
-        });
-      } finally {
-        tf.dispose(batch as tf.TensorContainer);
-      }
+      const result = withCleanup(
+        () =>
+          method.trainStep(batch, {
+            step,
+            totalSteps,
+            epoch,
+            stepsPerEpoch,
+            learningRate,
+            weightDecay: evaluate(options.schedule?.weightDecay, step, totalSteps, epoch),
+            momentum: evaluate(options.schedule?.momentum, step, totalSteps, epoch),
+            rng: rng.fork('step'),
+          }),
+        () => tf.dispose(batch as tf.TensorContainer),
+      );
       finalLoss = result.loss;
       epochLossSum += result.loss;
       if (index === stepsPerEpoch - 1) {
