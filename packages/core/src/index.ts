@@ -28,7 +28,12 @@ export { fileSystem, writeFileAtomic } from './io/file-system.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { clipGradNorm, clipGradNormPerParameter } from './optim/clip.js';
 export { LARS, type LARSOptions } from './optim/lars.js';
-export { type MinimizeOptions, minimize } from './optim/minimize.js';
+export {
+  type MinimizeOptions,
+  minimize,
+  minimizeAndReadLoss,
+  trainableVariables,
+} from './optim/minimize.js';
 export {
   excludeBiasAndNorm,
   type Optimizer,

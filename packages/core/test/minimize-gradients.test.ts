@@ -5,7 +5,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, initBackend, type MinimizeOptions, minimize, SGD } from '../src/index.js';
+import {
+  ConfigError,
+  initBackend,
+  type MinimizeOptions,
+  minimize,
+  minimizeAndReadLoss,
+  SGD,
+  trainableVariables,
+} from '../src/index.js';
 import { expectNoTensorLeak } from '../src/testing/index.js';
 import { expectRelClose, seeded } from './wasm-helpers.js';
 
@@ -95,5 +103,31 @@ describe('minimize: gradient modes on wasm', () => {
       }),
     ).toThrow(ConfigError);
     v.dispose();
+  });
+});
+
+describe('minimizeAndReadLoss and trainableVariables', () => {
+  it('returns the loss as a number, updates the variables and leaks nothing', async () => {
+    const a = net();
+    const b = net();
+    const params = trainableVariables(a, b);
+    expect(params.map((p) => p.id)).toEqual(
+      [...a.trainableWeights, ...b.trainableWeights].map((w) => w.read().id),
+    );
+    const v = tf.variable(tf.scalar(3));
+    const optimizer = new SGD({ momentum: 0 });
+    await expectNoTensorLeak(
+      () => {
+        const before = v.dataSync()[0]!;
+        const loss = minimizeAndReadLoss(optimizer, [v], () => tf.square(v), { learningRate: 0.1 });
+        expect(loss).toBeCloseTo(before * before, 5);
+        expect(v.dataSync()[0]).toBeCloseTo(before - 0.1 * 2 * before, 5);
+      },
+      { burnIn: 1, runs: 2 },
+    );
+    optimizer.dispose();
+    tf.dispose([v]);
+    a.dispose();
+    b.dispose();
   });
 });

@@ -15,12 +15,13 @@ import {
   embeddingStd,
   LARS,
   type MomentumEncoder,
-  minimize,
+  minimizeAndReadLoss,
   type Optimizer,
   type Rng,
   type SSLMethod,
   type TrainStepContext,
   type TrainStepResult,
+  trainableVariables,
   type ViewsFn,
   withCleanup,
 } from '@tumorxai/core';
@@ -169,27 +170,17 @@ export class BYOL implements SSLMethod<BYOLBatch> {
         const momentum = this.momentumAt(context);
         // sg(z′): the target runs outside the gradient closure, so it is a constant there.
         targets = [v1, v2].map((v) => this.target.apply(v) as tf.Tensor2D);
-        const params = [
-          ...this.backbone.trainableWeights,
-          ...this.projectionHead.trainableWeights,
-          ...this.predictionHead.trainableWeights,
-        ].map((w) => w.read() as tf.Variable);
-        const loss = tf.tidy(() =>
-          minimize(
-            this.optimizer,
-            params,
-            () => {
-              const [o1, o2] = [v1, v2].map((v) => this.online(v)) as [Online, Online];
-              kept = [tf.concat([o1.z, o2.z], 0), tf.concat([o1.p, o2.p], 0)].map((t) =>
-                tf.keep(t),
-              );
-              return this.loss(o1.p, o2.p, targets[0]!, targets[1]!);
-            },
-            { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
-          ),
+        const params = trainableVariables(this.backbone, this.projectionHead, this.predictionHead);
+        const value = minimizeAndReadLoss(
+          this.optimizer,
+          params,
+          () => {
+            const [o1, o2] = [v1, v2].map((v) => this.online(v)) as [Online, Online];
+            kept = [tf.concat([o1.z, o2.z], 0), tf.concat([o1.p, o2.p], 0)].map((t) => tf.keep(t));
+            return this.loss(o1.p, o2.p, targets[0]!, targets[1]!);
+          },
+          { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
         );
-        const value = loss.dataSync()[0]!;
-        loss.dispose();
         this.target.update(momentum); // BYOL: after the optimiser step
         const [z, p] = kept;
         const std = z ? embeddingStd(z) : Number.NaN;

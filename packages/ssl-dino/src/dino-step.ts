@@ -9,9 +9,10 @@ import {
   ConfigError,
   embeddingStd,
   type MomentumEncoder,
-  minimize,
+  minimizeAndReadLoss,
   type Optimizer,
   ShapeError,
+  trainableVariables,
 } from '@tumorxai/core';
 import type { DinoCenter } from './dino-center.js';
 import { cancelLastLayerGradients } from './dino-head.js';
@@ -98,40 +99,34 @@ export function runDinoStep(
     tf.split(forwardByResolution(teacherBackbone, teacherHead, globals), globals.length, 0),
   ) as tf.Tensor2D[];
   try {
-    const params = [...backbone.trainableWeights, ...head.trainableWeights].map(
-      (w) => w.read() as tf.Variable,
-    );
+    const params = trainableVariables(backbone, head);
     const { epoch, teacherTemperature } = schedule;
     const frozen = epoch < parts.freezeLastLayerEpochs;
-    const loss = tf.tidy(() =>
-      minimize(
-        parts.optimizer,
-        params,
-        () => {
-          const out = forwardByResolution(backbone, head, views);
-          const studentOut = tf.split(out, views.length, 0) as tf.Tensor2D[];
-          return parts.loss(studentOut, teacherOut, center.value, {
-            studentTemperature: parts.studentTemperature,
-            teacherTemperature,
-          });
-        },
-        {
-          learningRate: schedule.learningRate,
-          weightDecay: schedule.weightDecay,
-          clipGradNorm: parts.clipGradNorm ?? undefined,
-          clipMode: 'per-parameter',
-          transformGradients: frozen
-            ? (g, p) =>
-                cancelLastLayerGradients(head, p, g, {
-                  epoch,
-                  freezeLastLayerEpochs: parts.freezeLastLayerEpochs,
-                })
-            : undefined,
-        },
-      ),
+    const value = minimizeAndReadLoss(
+      parts.optimizer,
+      params,
+      () => {
+        const out = forwardByResolution(backbone, head, views);
+        const studentOut = tf.split(out, views.length, 0) as tf.Tensor2D[];
+        return parts.loss(studentOut, teacherOut, center.value, {
+          studentTemperature: parts.studentTemperature,
+          teacherTemperature,
+        });
+      },
+      {
+        learningRate: schedule.learningRate,
+        weightDecay: schedule.weightDecay,
+        clipGradNorm: parts.clipGradNorm ?? undefined,
+        clipMode: 'per-parameter',
+        transformGradients: frozen
+          ? (g, p) =>
+              cancelLastLayerGradients(head, p, g, {
+                epoch,
+                freezeLastLayerEpochs: parts.freezeLastLayerEpochs,
+              })
+          : undefined,
+      },
     );
-    const value = loss.dataSync()[0]!;
-    loss.dispose();
     const teacherEntropy = dinoTeacherEntropy(teacherOut, center.value, teacherTemperature);
     const all = tf.concat(teacherOut, 0);
     const std = embeddingStd(all);

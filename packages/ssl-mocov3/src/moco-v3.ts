@@ -16,12 +16,13 @@ import {
   embeddingStd,
   LARS,
   type MomentumEncoder,
-  minimize,
+  minimizeAndReadLoss,
   type Optimizer,
   type Rng,
   type SSLMethod,
   type TrainStepContext,
   type TrainStepResult,
+  trainableVariables,
   type ViewsFn,
   withCleanup,
 } from '@tumorxai/core';
@@ -173,25 +174,17 @@ export class MoCoV3 implements SSLMethod<MoCoV3Batch> {
         this.momentumEncoder.update(momentum); // MoCo v3: before the forward pass
         // sg(k): the keys are computed outside the gradient closure, so they are constants there.
         keys = [x1, x2].map((x) => this.momentumEncoder.apply(x) as tf.Tensor2D);
-        const params = [
-          ...this.backbone.trainableWeights,
-          ...this.projectionHead.trainableWeights,
-          ...this.predictionHead.trainableWeights,
-        ].map((w) => w.read() as tf.Variable);
-        const loss = tf.tidy(() =>
-          minimize(
-            this.optimizer,
-            params,
-            () => {
-              const [q1, q2] = [x1, x2].map((x) => this.online(x));
-              qKept = tf.keep(tf.concat([q1!, q2!], 0));
-              return this.loss(q1!, q2!, keys[0]!, keys[1]!);
-            },
-            { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
-          ),
+        const params = trainableVariables(this.backbone, this.projectionHead, this.predictionHead);
+        const value = minimizeAndReadLoss(
+          this.optimizer,
+          params,
+          () => {
+            const [q1, q2] = [x1, x2].map((x) => this.online(x));
+            qKept = tf.keep(tf.concat([q1!, q2!], 0));
+            return this.loss(q1!, q2!, keys[0]!, keys[1]!);
+          },
+          { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
         );
-        const value = loss.dataSync()[0]!;
-        loss.dispose();
         const q = qKept as tf.Tensor | null;
         const std = q ? embeddingStd(q) : Number.NaN;
         const dim = q?.shape[1] ?? 0;

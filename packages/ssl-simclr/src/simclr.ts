@@ -14,13 +14,14 @@ import {
   DisposedError,
   embeddingStd,
   LARS,
-  minimize,
+  minimizeAndReadLoss,
   type Optimizer,
   type Rng,
   ShapeError,
   type SSLMethod,
   type TrainStepContext,
   type TrainStepResult,
+  trainableVariables,
   type ViewsFn,
   withCleanup,
 } from '@tumorxai/core';
@@ -141,27 +142,20 @@ export class SimCLR implements SSLMethod<SimCLRBatch> {
         }
         const n = views[0]!.shape[0];
         const lr = context.learningRate ?? this.learningRateAt(context.step, context.totalSteps, n);
-        const params = [
-          ...this.backbone.trainableWeights,
-          ...this.projectionHead.trainableWeights,
-        ].map((w) => w.read() as tf.Variable);
-        const loss = tf.tidy(() =>
-          minimize(
-            this.optimizer,
-            params,
-            () => {
-              const x = tf.concat([views[0]!, views[1]!], 0);
-              const h = this.backbone.apply(x, { training: true }) as tf.Tensor;
-              const z = this.projectionHead.apply(h, { training: true }) as tf.Tensor2D;
-              zKept = tf.keep(z);
-              const [z1, z2] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-              return this.loss(z1, z2);
-            },
-            { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
-          ),
+        const params = trainableVariables(this.backbone, this.projectionHead);
+        const value = minimizeAndReadLoss(
+          this.optimizer,
+          params,
+          () => {
+            const x = tf.concat([views[0]!, views[1]!], 0);
+            const h = this.backbone.apply(x, { training: true }) as tf.Tensor;
+            const z = this.projectionHead.apply(h, { training: true }) as tf.Tensor2D;
+            zKept = tf.keep(z);
+            const [z1, z2] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+            return this.loss(z1, z2);
+          },
+          { learningRate: lr, weightDecay: context.weightDecay, clipGradNorm: this.clipGradNorm },
         );
-        const value = loss.dataSync()[0]!;
-        loss.dispose();
         const z = zKept as tf.Tensor | null;
         const std = z ? embeddingStd(z) : Number.NaN;
         const dim = z?.shape[1] ?? 0;

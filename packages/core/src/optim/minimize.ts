@@ -105,3 +105,34 @@ export function minimize(
   }
   return value;
 }
+
+/**
+ * {@link minimize} inside a tidy, with the loss read back as a number and freed: the usual
+ * inside of a `trainStep`. Tensors `lossFn` keeps with `tf.keep` survive, as with `minimize`.
+ *
+ * @returns The loss value.
+ * @example
+ * ```ts
+ * const loss = minimizeAndReadLoss(optimizer, trainableVariables(backbone, head), () => lossOf(batch), { learningRate: 0.1 });
+ * ```
+ */
+export function minimizeAndReadLoss(
+  optimizer: Optimizer,
+  params: readonly tf.Variable[],
+  lossFn: () => tf.Scalar,
+  options: MinimizeOptions,
+): number {
+  const loss = tf.tidy(() => minimize(optimizer, params, lossFn, options));
+  try {
+    return loss.dataSync()[0]!;
+  } finally {
+    loss.dispose();
+  }
+}
+
+/** The trainable variables of `models`, in order (the `params` of {@link minimize}). */
+export function trainableVariables(
+  ...models: ReadonlyArray<{ trainableWeights: Array<{ read(): tf.Tensor }> }>
+): tf.Variable[] {
+  return models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
+}
