@@ -88,6 +88,32 @@ describe('minimize: gradient modes on wasm', () => {
     }
   });
 
+  it("'auto' runs the lean backward pass on wasm (its fused BatchNorm gradient kernel), 'tape' does not", async () => {
+    const run = setup();
+    const kernelsOf = async (mode: MinimizeOptions['gradients']) =>
+      (await tf.profile(() => run.step(mode))).kernelNames;
+    expect(await kernelsOf('auto')).toContain('TumorxaiBatchNormGrad');
+    expect(await kernelsOf('lean')).toContain('TumorxaiBatchNormGrad');
+    expect(await kernelsOf('tape')).not.toContain('TumorxaiBatchNormGrad');
+    run.dispose();
+  });
+
+  it('leaves variables marked non-trainable alone in every mode, as tf.variableGrads does', () => {
+    for (const mode of ['auto', 'lean', 'tape'] as const) {
+      const w = tf.variable(tf.scalar(2));
+      const frozen = tf.variable(tf.scalar(5), false);
+      const optimizer = new SGD({ momentum: 0 });
+      minimize(optimizer, [w, frozen], () => tf.mul(w, frozen) as tf.Scalar, {
+        learningRate: 0.1,
+        gradients: mode,
+      }).dispose();
+      expect(frozen.dataSync()[0]).toBe(5);
+      expect(w.dataSync()[0]).toBeCloseTo(2 - 0.1 * 5, 6);
+      optimizer.dispose();
+      tf.dispose([w, frozen]);
+    }
+  });
+
   it('leaks no tensors', async () => {
     const run = setup();
     await expectNoTensorLeak(() => run.step('auto'), { burnIn: 1, runs: 3 });

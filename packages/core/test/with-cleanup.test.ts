@@ -15,7 +15,8 @@ describe('withCleanup', () => {
 
   it("keeps the body's error when the cleanup fails too", () => {
     let cleaned = 0;
-    expect(() =>
+    let caught: unknown;
+    try {
       withCleanup(
         () => {
           throw new Error('step failed');
@@ -24,8 +25,12 @@ describe('withCleanup', () => {
           cleaned++;
           throw new Error('dispose failed');
         },
-      ),
-    ).toThrow('step failed');
+      );
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as Error).message).toBe('step failed');
+    expect(((caught as { suppressed?: Error }).suppressed as Error).message).toBe('dispose failed');
     expect(cleaned).toBe(1);
   });
 

@@ -64,7 +64,9 @@ function gradientsOf(
  * @param params Trainable variables, the same list at every step (optimiser slots are keyed by
  *   position). Momentum / teacher copies must not be in it.
  * @returns The loss, owned by the caller.
- * @throws {ConfigError} when `params` is empty (tfjs throws when the loss depends on none of them).
+ * @throws {ConfigError} when `params` is empty or `gradients` is unknown; on wasm also when no
+ *   parameter is trainable or the loss depends on none of them (`tf.variableGrads` throws its own
+ *   error there on other backends).
  * @example
  * ```ts
  * const vars = [...backbone.trainableWeights, ...head.trainableWeights].map((w) => w.read() as tf.Variable);
@@ -130,7 +132,14 @@ export function minimizeAndReadLoss(
   }
 }
 
-/** The trainable variables of `models`, in order (the `params` of {@link minimize}). */
+/**
+ * The trainable variables of `models`, in order (the `params` of {@link minimize}).
+ *
+ * @example
+ * ```ts
+ * const params = trainableVariables(backbone, projectionHead); // the same list at every step
+ * ```
+ */
 export function trainableVariables(
   ...models: ReadonlyArray<{ trainableWeights: Array<{ read(): tf.Tensor }> }>
 ): tf.Variable[] {

@@ -128,10 +128,12 @@ function backprop(path: TapePath, tape: TapeNode[], xs: tf.Variable[], y: tf.Ten
  * (higher-order gradients) it falls back to `tf.variableGrads`, which keeps the tape.
  *
  * @param f The loss; runs once, inside a tidy. Must return a scalar.
- * @param varList Variables to differentiate (default: all trainable ones).
+ * @param varList Variables to differentiate (default: all trainable ones); as in
+ *   `tf.variableGrads`, those with `trainable = false` get no gradient.
  * @returns `{ value, grads }`, both owned by the caller; `grads` has an entry per variable the
  *   loss depends on.
- * @throws {ConfigError} when `varList` is empty, or the loss depends on none of the variables.
+ * @throws {ConfigError} when `varList` is empty or holds no trainable variable, or the loss
+ *   depends on none of the variables.
  * @throws {ShapeError} when `f` returns something other than a scalar tensor.
  * @example
  * ```ts
@@ -145,10 +147,10 @@ export function leanVariableGrads(f: () => tf.Scalar, varList?: tf.Variable[]): 
   const engine = tf.engine();
   const state = engine.state as unknown as TapeState;
   if (state.gradientDepth > 0) return tf.variableGrads(f, varList);
-  const xs =
+  const given =
     varList ??
     Object.values(engine.registeredVariables).filter((v) => (v as tf.Variable).trainable);
-  if (xs.length === 0) {
+  if (given.length === 0) {
     fail(
       'there is nothing to differentiate',
       'at least one variable',
@@ -156,7 +158,7 @@ export function leanVariableGrads(f: () => tf.Scalar, varList?: tf.Variable[]): 
       'Pass the trainable variables',
     );
   }
-  for (const v of xs) {
+  for (const v of given) {
     if (!(v instanceof tf.Variable)) {
       fail(
         'varList must hold tf.Variable objects',
@@ -165,6 +167,16 @@ export function leanVariableGrads(f: () => tf.Scalar, varList?: tf.Variable[]): 
         'Use layer.trainableWeights.map((w) => w.read())',
       );
     }
+  }
+  // As tf.variableGrads: variables marked non-trainable get no gradient.
+  const xs = given.filter((v) => v.trainable);
+  if (xs.length === 0) {
+    fail(
+      'none of the variables is trainable',
+      'at least one variable with trainable = true',
+      `${given.length} non-trainable`,
+      'Pass the trainable variables',
+    );
   }
   state.activeTape = [];
   state.gradientDepth++;
