@@ -65,6 +65,7 @@ export {
   type TensorBatchSourceOptions,
   tensorBatchSource,
 } from './ssl/batch-source.js';
+export { checkEmbeddings } from './ssl/check-embeddings.js';
 export {
   type Checkpoint,
   type CheckpointState,
@@ -76,12 +77,21 @@ export { collapseThreshold, embeddingStd } from './ssl/embedding-std.js';
 export { l2Normalize } from './ssl/l2-normalize.js';
 export type { SSLMethod, TrainStepContext, TrainStepResult, ViewsFn } from './ssl/method.js';
 export {
+  backboneDim,
+  checkHeads,
+  checkMomentumAndClip,
+  checkTwoViews,
+  type MethodLearningRate,
+  methodLearningRate,
+} from './ssl/method-checks.js';
+export {
   createMlpHead,
   type HeadInitializer,
   type LastBatchNorm,
   type MlpHeadOptions,
 } from './ssl/mlp-head.js';
 export { MomentumEncoder, type MomentumEncoderOptions } from './ssl/momentum-encoder.js';
+export { buildOnlineNetworks, type OnlineNetworks } from './ssl/online-networks.js';
 export { pretrain } from './ssl/pretrain.js';
 export type {
   PretrainData,
@@ -92,6 +102,7 @@ export type {
   PretrainWarning,
   Scheduled,
 } from './ssl/pretrain-options.js';
+export { stopGradient } from './ssl/stop-gradient.js';
 export { assignWeights, collectWeights, weightsInCreationOrder } from './ssl/weights.js';
 export * from './wasm/index.js';
 export { withCleanup } from './with-cleanup.js';

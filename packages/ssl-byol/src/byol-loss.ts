@@ -7,9 +7,7 @@
  * Spec `ssl.md` §2c, deviations §10.2.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { l2Normalize } from '@tumorxai/core';
-import { checkEmbeddings } from './internal/check-embeddings.js';
-import { stopGradient } from './internal/stop-gradient.js';
+import { checkEmbeddings, l2Normalize, stopGradient } from '@tumorxai/core';
 
 /** `[N]`: 2 − 2·cos(p_b, z_b) = ‖l2n(p_b) − l2n(z_b)‖², with no gradient into z. */
 function regression(p: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor1D {

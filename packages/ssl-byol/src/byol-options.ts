@@ -5,14 +5,18 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { MomentumEncoderOptions, Optimizer, ViewsFn } from '@tumorxai/core';
-import type { LearningRate } from './internal/method-checks.js';
+import type {
+  MethodLearningRate,
+  MomentumEncoderOptions,
+  Optimizer,
+  ViewsFn,
+} from '@tumorxai/core';
 
 /** A batch for `BYOL.trainStep`: images (views are made) or two ready-made views. */
 export type BYOLBatch = tf.Tensor4D | readonly [tf.Tensor4D, tf.Tensor4D];
 
 /** Learning rate as a function of the step, the horizon and the images per step. */
-export type BYOLLearningRate = LearningRate;
+export type BYOLLearningRate = MethodLearningRate;
 
 /** Options of {@link BYOL}. */
 export interface BYOLOptions {

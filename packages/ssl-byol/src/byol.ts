@@ -8,6 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   assignWeights,
+  buildOnlineNetworks,
+  checkMomentumAndClip,
+  checkTwoViews,
   collectWeights,
   cosineSchedule,
   createRng,
@@ -15,6 +18,7 @@ import {
   embeddingStd,
   LARS,
   type MomentumEncoder,
+  methodLearningRate,
   minimizeAndReadLoss,
   type Optimizer,
   type Rng,
@@ -28,12 +32,6 @@ import {
 import { byolLoss } from './byol-loss.js';
 import type { BYOLBatch, BYOLLearningRate, BYOLOptions } from './byol-options.js';
 import { createBYOLPredictionHead, createBYOLProjectionHead } from './heads.js';
-import {
-  checkMomentumAndClip,
-  checkTwoViews,
-  defaultLearningRate,
-} from './internal/method-checks.js';
-import { buildNetworks } from './internal/online-networks.js';
 import { byolViews } from './views.js';
 
 /** The online network's projection and prediction of one view. */
@@ -98,7 +96,7 @@ export class BYOL implements SSLMethod<BYOLBatch> {
     const outputDim = options.outputDim ?? 256;
     this.baseMomentum = options.baseMomentum ?? 0.996;
     checkMomentumAndClip(fn, this.baseMomentum, options.clipGradNorm);
-    const networks = buildNetworks(fn, options, {
+    const networks = buildOnlineNetworks(fn, options, {
       projector: (inputDim) =>
         createBYOLProjectionHead({
           inputDim,
@@ -211,10 +209,7 @@ export class BYOL implements SSLMethod<BYOLBatch> {
   }
 
   private learningRateAt(context: TrainStepContext, batchSize: number): number {
-    if (context.learningRate !== undefined) return context.learningRate;
-    const lr = this.learningRate;
-    if (lr === undefined) return defaultLearningRate(0.2, context, batchSize);
-    return typeof lr === 'number' ? lr : lr(context.step, context.totalSteps, batchSize);
+    return methodLearningRate(this.learningRate, context, batchSize, 0.2);
   }
 
   /** The **online** backbone f (the caller's model, trained in place), without heads. */

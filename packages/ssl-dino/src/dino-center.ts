@@ -7,9 +7,8 @@
  * official `DINOLoss.update_center`; lightly `Center`. Spec `ssl.md` §3c.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DisposedError, ShapeError } from '@tumorxai/core';
+import { DisposedError, ShapeError, stopGradient } from '@tumorxai/core';
 import { checkCenter, checkUnitInterval, checkViewList } from './internal/checks.js';
-import { stopGradient } from './internal/stop-gradient.js';
 
 /**
  * The new center `c ← m·c + (1 − m)·mean(t)`, where the mean runs over every teacher view and

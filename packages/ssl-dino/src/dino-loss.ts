@@ -6,9 +6,8 @@
  * official `main_dino.DINOLoss`; lightly `DINOLoss`. Spec `ssl.md` §3c.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '@tumorxai/core';
+import { ConfigError, stopGradient } from '@tumorxai/core';
 import { checkCenter, checkPositive, checkViewList } from './internal/checks.js';
-import { stopGradient } from './internal/stop-gradient.js';
 
 /** Options of {@link dinoLoss}. */
 export interface DinoLossOptions {

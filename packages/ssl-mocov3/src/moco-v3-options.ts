@@ -5,14 +5,18 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { MomentumEncoderOptions, Optimizer, ViewsFn } from '@tumorxai/core';
-import type { LearningRate } from './internal/method-checks.js';
+import type {
+  MethodLearningRate,
+  MomentumEncoderOptions,
+  Optimizer,
+  ViewsFn,
+} from '@tumorxai/core';
 
 /** A batch for `MoCoV3.trainStep`: images (views are made) or two ready-made views. */
 export type MoCoV3Batch = tf.Tensor4D | readonly [tf.Tensor4D, tf.Tensor4D];
 
 /** Learning rate as a function of the step, the horizon and the images per step. */
-export type MoCoV3LearningRate = LearningRate;
+export type MoCoV3LearningRate = MethodLearningRate;
 
 /** Options of {@link MoCoV3}. */
 export interface MoCoV3Options {

@@ -8,7 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   assignWeights,
+  buildOnlineNetworks,
   ConfigError,
+  checkMomentumAndClip,
+  checkTwoViews,
   collectWeights,
   cosineSchedule,
   createRng,
@@ -16,6 +19,7 @@ import {
   embeddingStd,
   LARS,
   type MomentumEncoder,
+  methodLearningRate,
   minimizeAndReadLoss,
   type Optimizer,
   type Rng,
@@ -27,12 +31,6 @@ import {
   withCleanup,
 } from '@tumorxai/core';
 import { createMoCoV3PredictionHead, createMoCoV3ProjectionHead } from './heads.js';
-import {
-  checkMomentumAndClip,
-  checkTwoViews,
-  defaultLearningRate,
-} from './internal/method-checks.js';
-import { buildNetworks } from './internal/online-networks.js';
 import type { MoCoV3Batch, MoCoV3LearningRate, MoCoV3Options } from './moco-v3-options.js';
 import { mocoV3Loss } from './mocov3-loss.js';
 import { mocoV3Views } from './views.js';
@@ -101,7 +99,7 @@ export class MoCoV3 implements SSLMethod<MoCoV3Batch> {
         got: temperature,
       });
     }
-    const networks = buildNetworks(fn, options, {
+    const networks = buildOnlineNetworks(fn, options, {
       projector: (inputDim) =>
         createMoCoV3ProjectionHead({
           inputDim,
@@ -210,10 +208,7 @@ export class MoCoV3 implements SSLMethod<MoCoV3Batch> {
   }
 
   private learningRateAt(context: TrainStepContext, batchSize: number): number {
-    if (context.learningRate !== undefined) return context.learningRate;
-    const lr = this.learningRate;
-    if (lr === undefined) return defaultLearningRate(0.6, context, batchSize);
-    return typeof lr === 'number' ? lr : lr(context.step, context.totalSteps, batchSize);
+    return methodLearningRate(this.learningRate, context, batchSize, 0.6);
   }
 
   /** The **online** backbone f (the caller's model, trained in place), without heads. */

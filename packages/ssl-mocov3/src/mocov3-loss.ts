@@ -6,9 +6,7 @@
  * official `moco/builder.py` `contrastive_loss`. Spec `ssl.md` §4c.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, l2Normalize } from '@tumorxai/core';
-import { checkEmbeddings } from './internal/check-embeddings.js';
-import { stopGradient } from './internal/stop-gradient.js';
+import { ConfigError, checkEmbeddings, l2Normalize, stopGradient } from '@tumorxai/core';
 
 /** Options of {@link mocoV3Loss} and {@link mocoV3ContrastiveLoss}. */
 export interface MoCoV3LossOptions {

@@ -1,13 +1,15 @@
 /**
- * Checks and defaults of the BYOL method: backbone and head shapes, the two views, and the
- * default learning-rate schedule.
+ * Checks and defaults shared by the two-view momentum methods (BYOL, MoCo v3): backbone and head
+ * shapes, the two views, momentum and clipping options, and the learning rate of a step.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { ConfigError, ShapeError, type TrainStepContext, warmupCosineLr } from '@tumorxai/core';
+import { ConfigError, ShapeError } from '../errors.js';
+import { warmupCosineLr } from '../schedules.js';
+import type { TrainStepContext } from './method.js';
 
 /** Learning rate as a constant or a function of the step, the horizon and the images per step. */
-export type LearningRate =
+export type MethodLearningRate =
   | number
   | ((step: number, totalSteps: number, batchSize: number) => number);
 
@@ -71,18 +73,29 @@ export function checkTwoViews(
 }
 
 /**
- * `base·B/256` (linear scaling), linear warm-up from 0 over 10 epochs but at most 10 % of the
+ * The learning rate of a step: the context's when it gives one, else the method's setting
+ * (a constant or a function of step, horizon and batch size), else the default schedule —
+ * `baseLr·B/256` (linear scaling), linear warm-up from 0 over 10 epochs but at most 10 % of the
  * run, then half-cosine to 0 (spec §2e, §4e).
+ *
+ * @example
+ * ```ts
+ * const lr = methodLearningRate(options.learningRate, context, batchSize, 0.2); // BYOL's base 0.2
+ * ```
  */
-export function defaultLearningRate(
-  base: number,
+export function methodLearningRate(
+  setting: MethodLearningRate | undefined,
   context: TrainStepContext,
   batchSize: number,
+  baseLr: number,
 ): number {
+  if (context.learningRate !== undefined) return context.learningRate;
+  if (typeof setting === 'number') return setting;
+  if (setting !== undefined) return setting(context.step, context.totalSteps, batchSize);
   const total = Math.max(context.totalSteps, 1);
   const perEpoch = context.stepsPerEpoch ?? total;
   return warmupCosineLr({
-    baseLr: (base * batchSize) / 256,
+    baseLr: (baseLr * batchSize) / 256,
     warmupSteps: Math.min(10 * perEpoch, Math.floor(total / 10)),
     totalSteps: total,
   })(context.step);

@@ -3,10 +3,10 @@
  * the momentum copy of backbone + projector — freeing what it created if any step fails.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { MomentumEncoder, type MomentumEncoderOptions } from '@tumorxai/core';
 import { backboneDim, checkHeads } from './method-checks.js';
+import { MomentumEncoder, type MomentumEncoderOptions } from './momentum-encoder.js';
 
-/** What {@link buildNetworks} returns. */
+/** What {@link buildOnlineNetworks} returns. */
 export interface OnlineNetworks {
   projectionHead: tfl.LayersModel;
   predictionHead: tfl.LayersModel;
@@ -17,11 +17,23 @@ export interface OnlineNetworks {
 }
 
 /**
+ * The networks of a two-view momentum method: the given or default projection and prediction
+ * heads, checked to chain after the backbone, and the momentum copy of backbone + projector.
+ * Frees what it created when a step fails.
+ *
+ * @param fn The caller's name, for error messages.
  * @param make Default-head factories: the projector from the backbone's feature size d, the
  *   predictor from the projection size.
  * @throws {ShapeError} when the backbone does not output `[N, d]` or the heads do not chain.
+ * @example
+ * ```ts
+ * const nets = buildOnlineNetworks('BYOL', { backbone }, {
+ *   projector: (d) => createMlpHead({ inputDim: d, hiddenDims: [4096], outputDim: 256 }),
+ *   predictor: (k) => createMlpHead({ inputDim: k, hiddenDims: [4096], outputDim: k }),
+ * });
+ * ```
  */
-export function buildNetworks(
+export function buildOnlineNetworks(
   fn: string,
   given: {
     backbone: tfl.LayersModel;

@@ -1,8 +1,8 @@
 /**
- * Input checks shared by the BYOL losses.
+ * Input checks of the embedding losses (BYOL, MoCo v3): non-empty `[N, D]` tensors of one shape.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from '@tumorxai/core';
+import { ShapeError } from '../errors.js';
 
 /** Throws unless every tensor is a non-empty `[N, D]` of one shape. */
 export function checkEmbeddings(fn: string, named: Record<string, unknown>): void {
