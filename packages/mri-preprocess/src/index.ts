@@ -30,6 +30,7 @@ export {
   randomResizedCrop,
   sampleCropBox,
 } from './augment/random-resized-crop.js';
+export { viewsBySize } from './augment/views-by-size.js';
 export {
   type Batch,
   type BatchLoader,

@@ -1,12 +1,4 @@
-/**
- * BYOL's asymmetric two-view augmentation recipe for single-channel MRI, built from
- * `@tumorxai/mri-preprocess` ops.
- *
- * Reference: [0] BYOL, Grill et al. 2020, https://arxiv.org/abs/2006.07733 (Table 6); official
- * `byol/utils/augmentations.py`. Spec `ssl.md` §2a (recipe) and §7 (what carries over to MRI).
- */
-import type * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, ShapeError, type ViewsFn } from '@tumorxai/core';
+import { ConfigError, type ViewsFn } from '@tumorxai/core';
 import {
   colorJitter,
   compose,
@@ -15,7 +7,7 @@ import {
   makeViews,
   randomResizedCrop,
   solarize,
-  type ViewsOp,
+  viewsBySize,
 } from '@tumorxai/mri-preprocess';
 
 /** A per-view pair `[view 1, view 2]`. */
@@ -123,27 +115,10 @@ export function byolViews(options: BYOLViewsOptions = {}): ViewsFn {
       gaussianBlur({ sigma: options.blurSigma ?? [0.1, 2], p: blurP[view] }),
       solarize({ p: solarizeP[view] }),
     ]);
-  const cache = new Map<string, ViewsOp>();
-  const viewsFor = (size: number | readonly [number, number]): ViewsOp => {
-    const key = String(size);
-    let views = cache.get(key);
-    if (!views) {
-      views = makeViews([recipe(size, 0), recipe(size, 1)]);
-      cache.set(key, views);
-    }
-    return views;
-  };
-  // Build once up front so that invalid options throw here, not at the first batch.
-  viewsFor(options.size ?? 32);
-  return (images: tf.Tensor4D, rng) => {
-    if (images?.rank !== 4) {
-      throw new ShapeError({
-        fn: 'byolViews',
-        problem: 'images must be a batch [N, H, W, C]',
-        got: images ? JSON.stringify(images.shape) : String(images),
-      });
-    }
-    const size = options.size ?? ([images.shape[1], images.shape[2]] as const);
-    return viewsFor(size)(images, rng);
-  };
+  return viewsBySize(
+    'byolViews',
+    (size: number | readonly [number, number]) => makeViews([recipe(size, 0), recipe(size, 1)]),
+    (images) => options.size ?? ([images.shape[1], images.shape[2]] as const),
+    options.size ?? 32,
+  );
 }

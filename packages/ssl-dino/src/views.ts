@@ -7,7 +7,7 @@
  * https://arxiv.org/abs/2006.09882. Spec `ssl.md` §3a and §7.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, ShapeError, type ViewsFn } from '@tumorxai/core';
+import { ConfigError, type ViewsFn } from '@tumorxai/core';
 import {
   type AugmentationOp,
   colorJitter,
@@ -17,6 +17,7 @@ import {
   multiCrop,
   solarize,
   type ViewsOp,
+  viewsBySize,
 } from '@tumorxai/mri-preprocess';
 
 /** Options of {@link dinoViews}; every default is the MRI recipe described there. */
@@ -129,14 +130,16 @@ export function dinoViews(options: DINOViewsOptions = {}): ViewsFn {
   const global1 = transforms(1, 0);
   const global2 = transforms(0.1, options.solarizeP ?? 0.2);
   const local = transforms(0.5, 0);
-  const cache = new Map<string, ViewsOp>();
-  const viewsFor = (globalSize: number): ViewsOp => {
-    const g = checkSize('globalSize', globalSize);
-    const l = checkSize('localSize', options.localSize ?? Math.max(8, Math.round((g * 96) / 224)));
-    const key = `${g}/${l}`;
-    let views = cache.get(key);
-    if (!views) {
-      views = multiCrop({
+  // Local size follows the global one (96/224 of it, as DINO's) unless given.
+  return viewsBySize(
+    'dinoViews',
+    (globalSize: number): ViewsOp => {
+      const g = checkSize('globalSize', globalSize);
+      const l = checkSize(
+        'localSize',
+        options.localSize ?? Math.max(8, Math.round((g * 96) / 224)),
+      );
+      return multiCrop({
         global: {
           count: 2,
           size: g,
@@ -152,20 +155,8 @@ export function dinoViews(options: DINOViewsOptions = {}): ViewsFn {
         ratio: options.ratio,
         interpolation: options.interpolation ?? 'bicubic',
       });
-      cache.set(key, views);
-    }
-    return views;
-  };
-  // Build once up front so that invalid options throw here, not at the first batch.
-  viewsFor(options.globalSize ?? 224);
-  return (images: tf.Tensor4D, rng) => {
-    if (images?.rank !== 4) {
-      throw new ShapeError({
-        fn: 'dinoViews',
-        problem: 'images must be a batch [N, H, W, C]',
-        got: images?.shape ? JSON.stringify(images.shape) : typeof images,
-      });
-    }
-    return viewsFor(options.globalSize ?? Math.min(images.shape[1], images.shape[2]))(images, rng);
-  };
+    },
+    (images) => options.globalSize ?? Math.min(images.shape[1], images.shape[2]),
+    options.globalSize ?? 224,
+  );
 }

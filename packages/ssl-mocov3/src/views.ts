@@ -1,13 +1,4 @@
-/**
- * MoCo v3's asymmetric two-view augmentation recipe ("follow BYOL") for single-channel MRI,
- * built from `@tumorxai/mri-preprocess` ops.
- *
- * Reference: [0] MoCo v3, Chen, Xie, He 2021, https://arxiv.org/abs/2104.02057; official
- * `main_moco.py` (`augmentation1` / `augmentation2`) and CONFIG.md (`--crop-min=.2`).
- * Spec `ssl.md` §4a (recipe) and §7 (what carries over to MRI).
- */
-import type * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, ShapeError, type ViewsFn } from '@tumorxai/core';
+import { ConfigError, type ViewsFn } from '@tumorxai/core';
 import {
   colorJitter,
   compose,
@@ -16,7 +7,7 @@ import {
   makeViews,
   randomResizedCrop,
   solarize,
-  type ViewsOp,
+  viewsBySize,
 } from '@tumorxai/mri-preprocess';
 
 /** A per-view pair `[view 1, view 2]`. */
@@ -118,27 +109,10 @@ export function mocoV3Views(options: MoCoV3ViewsOptions = {}): ViewsFn {
       gaussianBlur({ sigma: options.blurSigma ?? [0.1, 2], p: blurP[view] }),
       solarize({ p: solarizeP[view] }),
     ]);
-  const cache = new Map<string, ViewsOp>();
-  const viewsFor = (size: number | readonly [number, number]): ViewsOp => {
-    const key = String(size);
-    let views = cache.get(key);
-    if (!views) {
-      views = makeViews([recipe(size, 0), recipe(size, 1)]);
-      cache.set(key, views);
-    }
-    return views;
-  };
-  // Build once up front so that invalid options throw here, not at the first batch.
-  viewsFor(options.size ?? 32);
-  return (images: tf.Tensor4D, rng) => {
-    if (images?.rank !== 4) {
-      throw new ShapeError({
-        fn: 'mocoV3Views',
-        problem: 'images must be a batch [N, H, W, C]',
-        got: images ? JSON.stringify(images.shape) : String(images),
-      });
-    }
-    const size = options.size ?? ([images.shape[1], images.shape[2]] as const);
-    return viewsFor(size)(images, rng);
-  };
+  return viewsBySize(
+    'mocoV3Views',
+    (size: number | readonly [number, number]) => makeViews([recipe(size, 0), recipe(size, 1)]),
+    (images) => options.size ?? ([images.shape[1], images.shape[2]] as const),
+    options.size ?? 32,
+  );
 }

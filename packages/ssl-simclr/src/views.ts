@@ -1,11 +1,4 @@
-/**
- * SimCLR's augmentation recipe for single-channel MRI, built from `@tumorxai/mri-preprocess` ops.
- *
- * Reference: [0] SimCLR, Chen et al. 2020, https://arxiv.org/abs/2002.05709 (§3, App. A);
- * official `data_util.py`. Spec §1a (recipe) and §7 (what carries over to MRI).
- */
-import type * as tf from '@tensorflow/tfjs-core';
-import { ShapeError, type ViewsFn } from '@tumorxai/core';
+import type { ViewsFn } from '@tumorxai/core';
 import {
   type AugmentationOp,
   colorJitter,
@@ -14,6 +7,7 @@ import {
   horizontalFlip,
   makeViews,
   randomResizedCrop,
+  viewsBySize,
 } from '@tumorxai/mri-preprocess';
 
 /** Options of {@link simclrViews}; every default is the MRI recipe described there. */
@@ -91,28 +85,13 @@ export function simclrViews(options: SimCLRViewsOptions = {}): ViewsFn {
       }),
       gaussianBlur({ sigma: options.blurSigma ?? [0.1, 2], p: options.blurP ?? 0.5 }),
     ]);
-  const cache = new Map<string, ReturnType<typeof makeViews>>();
-  const viewsFor = (size: number | readonly [number, number]) => {
-    const key = String(size);
-    let views = cache.get(key);
-    if (!views) {
+  return viewsBySize(
+    'simclrViews',
+    (size: number | readonly [number, number]) => {
       const r = recipe(size);
-      views = makeViews([r, r]);
-      cache.set(key, views);
-    }
-    return views;
-  };
-  // Build once up front so that invalid options throw here, not at the first batch.
-  viewsFor(options.size ?? 32);
-  return (images: tf.Tensor4D, rng) => {
-    if (images.rank !== 4) {
-      throw new ShapeError({
-        fn: 'simclrViews',
-        problem: 'images must be a batch [N, H, W, C]',
-        got: JSON.stringify(images.shape),
-      });
-    }
-    const size = options.size ?? ([images.shape[1], images.shape[2]] as const);
-    return viewsFor(size)(images, rng);
-  };
+      return makeViews([r, r]);
+    },
+    (images) => options.size ?? ([images.shape[1], images.shape[2]] as const),
+    options.size ?? 32,
+  );
 }
