@@ -9,6 +9,15 @@ import {
   ShapeError,
   weightsInCreationOrder,
 } from '@tumorxai/core';
+import {
+  maxAbsDiff,
+  noiseViews,
+  RecordingOptimizer,
+  randomImages,
+  tinyBackbone,
+  trainableMask,
+  weightArrays,
+} from '@tumorxai/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   BYOL,
@@ -17,15 +26,6 @@ import {
   createBYOLPredictionHead,
   createBYOLProjectionHead,
 } from '../src/index.js';
-import {
-  flat,
-  maxAbsDiff,
-  noiseViews,
-  RecordingOptimizer,
-  randomImages,
-  tinyBackbone,
-  trainableMask,
-} from './helpers.js';
 
 describe('BYOL heads', () => {
   it('are Linear(bias) → BN → ReLU → Linear(bias); 2048→4096→256 and 256→4096→256 by default', () => {
@@ -80,8 +80,8 @@ describe('BYOL', () => {
     expect(byol.predictionHead.inputs[0]!.shape).toEqual([null, 8]);
     expect(byol.predictionHead.outputs[0]!.shape).toEqual([null, 8]);
     expect(byol.target.networks).toHaveLength(2);
-    expect(flat(byol.target.networks[0]!)).toEqual(flat(backbone));
-    expect(flat(byol.target.networks[1]!)).toEqual(flat(byol.projectionHead));
+    expect(weightArrays(byol.target.networks[0]!)).toEqual(weightArrays(backbone));
+    expect(weightArrays(byol.target.networks[1]!)).toEqual(weightArrays(byol.projectionHead));
     expect(byol.exportBackbone()).toBe(backbone);
     expect(byol.optimizer.kind).toBe('lars');
     byol.dispose();
@@ -117,8 +117,8 @@ describe('BYOL', () => {
       const z = views.map((v) => byol.target.apply(v) as tf.Tensor2D);
       return byolLoss(p[0]!, p[1]!, z[0]!, z[1]!).dataSync()[0]!;
     });
-    const targetBefore = byol.target.networks.map(flat);
-    const onlineBefore = online.map(flat);
+    const targetBefore = byol.target.networks.map(weightArrays);
+    const onlineBefore = online.map(weightArrays);
     const m = 0.5; // far from 1, so that the moment of the update is visible
     const result = byol.trainStep(views, {
       step: 0,
@@ -128,11 +128,11 @@ describe('BYOL', () => {
     });
     expect(Math.abs(result.loss - expectedLoss)).toBeLessThan(1e-6);
     expect(result.stats.momentum).toBe(m);
-    const onlineAfter = online.map(flat);
+    const onlineAfter = online.map(weightArrays);
     let movedBy = 0;
     online.forEach((net, i) => {
       const mask = trainableMask(net);
-      const targetAfter = flat(byol.target.networks[i]!);
+      const targetAfter = weightArrays(byol.target.networks[i]!);
       mask.forEach((trainable, k) => {
         if (!trainable) return; // BN statistics are the target's own
         const ema = targetBefore[i]![k]!.map((t, j) => m * t + (1 - m) * onlineAfter[i]![k]![j]!);
@@ -176,11 +176,11 @@ describe('BYOL', () => {
       [100, 1],
       [30, cosineSchedule(30, 100, 0.996, 1)],
     ] as const) {
-      const before = flat(byol.target.networks[0]!);
+      const before = weightArrays(byol.target.networks[0]!);
       const r = byol.trainStep(images, { step, totalSteps: 100, learningRate: 0.1 });
       expect(r.stats.momentum).toBeCloseTo(expected, 12);
-      const onlineNow = flat(backbone);
-      const after = flat(byol.target.networks[0]!);
+      const onlineNow = weightArrays(backbone);
+      const after = weightArrays(byol.target.networks[0]!);
       trainableMask(backbone).forEach((trainable, k) => {
         if (!trainable) return;
         const ema = before[k]!.map((t, j) => expected * t + (1 - expected) * onlineNow[k]![j]!);
@@ -239,7 +239,7 @@ describe('BYOL', () => {
             learningRate: 0.3,
           }).loss,
       );
-      const weights = [...flat(backbone), ...byol.target.networks.flatMap(flat)];
+      const weights = [...weightArrays(backbone), ...byol.target.networks.flatMap(weightArrays)];
       images.dispose();
       byol.dispose();
       backbone.dispose();

@@ -9,6 +9,15 @@ import {
   ShapeError,
   weightsInCreationOrder,
 } from '@tumorxai/core';
+import {
+  maxAbsDiff,
+  noiseViews,
+  RecordingOptimizer,
+  randomImages,
+  tinyBackbone,
+  trainableMask,
+  weightArrays,
+} from '@tumorxai/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createMoCoV3PredictionHead,
@@ -17,15 +26,6 @@ import {
   type MoCoV3Batch,
   mocoV3Loss,
 } from '../src/index.js';
-import {
-  flat,
-  maxAbsDiff,
-  noiseViews,
-  RecordingOptimizer,
-  randomImages,
-  tinyBackbone,
-  trainableMask,
-} from './helpers.js';
 
 const names = (m: { trainableWeights: { originalName: string }[] }) =>
   m.trainableWeights.map((w) => w.originalName);
@@ -89,8 +89,10 @@ describe('MoCoV3', () => {
     expect(moco.predictionHead.inputs[0]!.shape).toEqual([null, 8]);
     expect(moco.predictionHead.outputs[0]!.shape).toEqual([null, 8]);
     expect(moco.momentumEncoder.networks).toHaveLength(2);
-    expect(flat(moco.momentumEncoder.networks[0]!)).toEqual(flat(backbone));
-    expect(flat(moco.momentumEncoder.networks[1]!)).toEqual(flat(moco.projectionHead));
+    expect(weightArrays(moco.momentumEncoder.networks[0]!)).toEqual(weightArrays(backbone));
+    expect(weightArrays(moco.momentumEncoder.networks[1]!)).toEqual(
+      weightArrays(moco.projectionHead),
+    );
     expect(moco.exportBackbone()).toBe(backbone);
     expect(moco.optimizer.kind).toBe('lars');
     moco.dispose();
@@ -124,8 +126,8 @@ describe('MoCoV3', () => {
     const m = 0.5; // far from 1, so that the moment of the update is visible
     // Make the momentum encoder differ from the online network first (a step with m = 0 is a copy).
     moco.trainStep(views, { step: 0, totalSteps: 10, learningRate: 0.5, momentum: 1 });
-    const momentumBefore = moco.momentumEncoder.networks.map(flat);
-    const onlineBefore = online.map(flat);
+    const momentumBefore = moco.momentumEncoder.networks.map(weightArrays);
+    const onlineBefore = online.map(weightArrays);
     // The keys the step must use: the momentum encoder after its update with the pre-step weights.
     const expectedLoss = tf.tidy(() => {
       const q = views.map(
@@ -150,10 +152,10 @@ describe('MoCoV3', () => {
     });
     expect(Math.abs(result.loss - expectedLoss)).toBeLessThan(1e-6);
     expect(result.stats.momentum).toBe(m);
-    const onlineAfter = online.map(flat);
+    const onlineAfter = online.map(weightArrays);
     let movedBy = 0;
     online.forEach((net, i) => {
-      const momentumAfter = flat(moco.momentumEncoder.networks[i]!);
+      const momentumAfter = weightArrays(moco.momentumEncoder.networks[i]!);
       trainableMask(net).forEach((trainable, k) => {
         if (!trainable) return; // BN statistics are the copy's own
         const ema = momentumBefore[i]![k]!.map(
@@ -200,11 +202,11 @@ describe('MoCoV3', () => {
       [100, 1],
       [30, cosineSchedule(30, 100, 0.99, 1)],
     ] as const) {
-      const before = flat(moco.momentumEncoder.networks[0]!);
-      const onlineBefore = flat(backbone);
+      const before = weightArrays(moco.momentumEncoder.networks[0]!);
+      const onlineBefore = weightArrays(backbone);
       const r = moco.trainStep(images, { step, totalSteps: 100, learningRate: 0.1 });
       expect(r.stats.momentum).toBeCloseTo(expected, 12);
-      const after = flat(moco.momentumEncoder.networks[0]!);
+      const after = weightArrays(moco.momentumEncoder.networks[0]!);
       trainableMask(backbone).forEach((trainable, k) => {
         if (!trainable) return;
         const ema = before[k]!.map((t, j) => expected * t + (1 - expected) * onlineBefore[k]![j]!);
@@ -269,7 +271,10 @@ describe('MoCoV3', () => {
             learningRate: 0.3,
           }).loss,
       );
-      const weights = [...flat(backbone), ...moco.momentumEncoder.networks.flatMap(flat)];
+      const weights = [
+        ...weightArrays(backbone),
+        ...moco.momentumEncoder.networks.flatMap(weightArrays),
+      ];
       images.dispose();
       moco.dispose();
       backbone.dispose();

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AbortError, LARS, pretrain, tensorBatchSource } from '@tumorxai/core';
+import { randomImages, tinyBackbone } from '@tumorxai/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MoCoV3, mocoV3Views } from '../src/index.js';
-import { randomImages, tinyBackbone } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tumorxai-mocov3-resume-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

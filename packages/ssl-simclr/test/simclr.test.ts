@@ -1,28 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   AdamW,
   createRng,
   DisposedError,
-  type Rng,
   SGD,
   ShapeError,
   weightsInCreationOrder,
 } from '@tumorxai/core';
+import { noiseViews, randomImages, tinyBackbone, weightArrays } from '@tumorxai/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createSimCLRProjectionHead, ntXentLoss, SimCLR } from '../src/index.js';
-import { randomImages, tinyBackbone } from './helpers.js';
-
-const flat = (m: tfl.LayersModel) =>
-  weightsInCreationOrder(m).map((w) => Array.from(w.read().dataSync()));
-
-/** Two cheap views: the images plus seeded noise. */
-const noiseViews = (images: tf.Tensor4D, rng: Rng): tf.Tensor4D[] =>
-  [rng.seed(), rng.seed()].map((s) =>
-    tf.tidy(
-      () => tf.add(images, tf.randomNormal(images.shape, 0, 0.1, 'float32', s)) as tf.Tensor4D,
-    ),
-  );
 
 describe('createSimCLRProjectionHead', () => {
   it("is lightly's head: Linear(no bias)+BN+ReLU, Linear(no bias)+BN(affine); 2048→2048→128 by default", () => {
@@ -90,7 +77,7 @@ describe('SimCLR', () => {
       const [z1, z2] = tf.split(z, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
       return ntXentLoss(z1, z2, { temperature: 0.2 }).dataSync()[0]!;
     });
-    const before = [...flat(backbone), ...flat(simclr.projectionHead)];
+    const before = [...weightArrays(backbone), ...weightArrays(simclr.projectionHead)];
     const result = simclr.trainStep(views, { step: 0, totalSteps: 10, learningRate: 0.05 });
     expect(Math.abs(result.loss - expected)).toBeLessThan(1e-6);
     expect(result.stats.learningRate).toBe(0.05);
@@ -123,7 +110,7 @@ describe('SimCLR', () => {
       const losses = [0, 1, 2].map(
         (step) => simclr.trainStep(images, { step, totalSteps: 3, rng: createRng(10 + step) }).loss,
       );
-      const weights = flat(backbone);
+      const weights = weightArrays(backbone);
       images.dispose();
       simclr.dispose();
       backbone.dispose();

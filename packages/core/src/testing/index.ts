@@ -6,3 +6,12 @@
 export { assertAllClose, type CloseOptions, type Comparison, compareArrays } from './close.js';
 export { fixturePath, fixturesDir, loadJsonFixture, loadSafetensorsFixture } from './fixtures.js';
 export { expectNoTensorLeak, type NoLeakOptions } from './leak.js';
+export {
+  maxAbsDiff,
+  noiseViews,
+  RecordingOptimizer,
+  randomImages,
+  tinyBackbone,
+  trainableMask,
+  weightArrays,
+} from './ssl.js';

@@ -1,17 +1,13 @@
 /**
- * Test helpers: a tiny conv-free backbone, random images, cheap views, weight snapshots and an
- * optimiser that records the variables it is given.
+ * Helpers for the tests of SSL methods: a tiny conv-free backbone, random images, cheap views,
+ * weight snapshots and an optimiser that records the variables it is given.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import {
-  type Optimizer,
-  type OptimizerState,
-  type OptimizerStepOptions,
-  type Rng,
-  SGD,
-  weightsInCreationOrder,
-} from '@tumorxai/core';
+import type { Optimizer, OptimizerState, OptimizerStepOptions } from '../optim/optimizer.js';
+import { SGD } from '../optim/sgd.js';
+import type { Rng } from '../rng.js';
+import { weightsInCreationOrder } from '../ssl/weights.js';
 
 /** Images [N, side, side, 1] → 16-d features (flatten → dense → BN → ReLU). */
 export function tinyBackbone(side = 8, seed = 1): tfl.LayersModel {
@@ -45,7 +41,7 @@ export const noiseViews = (images: tf.Tensor4D, rng: Rng): tf.Tensor4D[] =>
   );
 
 /** Every weight of `model` (creation order) as plain arrays. */
-export const flat = (m: tfl.LayersModel): number[][] =>
+export const weightArrays = (m: tfl.LayersModel): number[][] =>
   weightsInCreationOrder(m).map((w) => Array.from(w.read().dataSync()));
 
 /** Which weights of `model` (creation order) are trainable. */
@@ -81,7 +77,7 @@ export class RecordingOptimizer implements Optimizer {
   }
 }
 
-/** `|got − expected| ≤ atol` everywhere, with the worst entry in the failure message. */
+/** The largest |got − expected| over all entries. */
 export function maxAbsDiff(got: number[], expected: number[]): number {
   let worst = 0;
   got.forEach((g, i) => {
