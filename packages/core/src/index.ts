@@ -48,14 +48,16 @@ export {
   type DecodedSafetensors,
   decodeSafetensors,
   encodeSafetensors,
-  entryToTensor,
-  type ReadSafetensorsOptions,
-  readSafetensors,
   type SafetensorsDtype,
   type SafetensorsEntry,
   type SafetensorsInput,
-  writeSafetensors,
 } from './safetensors.js';
+export {
+  entryToTensor,
+  type ReadSafetensorsOptions,
+  readSafetensors,
+  writeSafetensors,
+} from './safetensors-tensors.js';
 export { cosineSchedule, type WarmupCosineLrOptions, warmupCosineLr } from './schedules.js';
 export { BatchNorm1d, type BatchNorm1dArgs } from './ssl/batch-norm-1d.js';
 export {

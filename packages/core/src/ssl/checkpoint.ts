@@ -13,7 +13,8 @@ import { IOError } from '../errors.js';
 import { writeFileAtomic } from '../io/file-system.js';
 import type { OptimizerState } from '../optim/optimizer.js';
 import type { RngState } from '../rng.js';
-import { decodeSafetensors, entryToTensor, writeSafetensors } from '../safetensors.js';
+import { decodeSafetensors } from '../safetensors.js';
+import { entryToTensor, writeSafetensors } from '../safetensors-tensors.js';
 
 const FORMAT = 'tumorxai-ssl-checkpoint';
 const VERSION = '1';
