@@ -5,8 +5,10 @@
  * No k-NN check here: at this size DINO's teacher does not beat random initialisation on
  * held-out phantoms within a CPU-sized run (measured over seeds and ~40 configurations, README
  * "What DINO learns in a short run": train-mode BatchNorm on the 1×1 maps of a 32-px ResNet-18
- * makes two views of an image nearly uncorrelated, and the teacher drifts to uniform). That the
- * method learns is checked where it must, in `learns-clusters.test.ts`.
+ * makes two views of an image nearly uncorrelated, and the teacher drifts to uniform). Longer
+ * runs, a teacher without batch statistics and the BYOL recipe did not change that (second round,
+ * `bench/dino/phantom-knn.ts`). That the method learns is checked where it must, in
+ * `learns-clusters.test.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
