@@ -14,7 +14,8 @@
  * shuffling), `steps` (150), `every` (k-NN of the teacher every n steps, 0 = never), `bs` (32),
  * `side`, `width`, `K` (256), `opt` (adamw | lars | sgd), `lr` (1e-3, constant), `wd` (0.04),
  * `m` (teacher momentum 0.95; `mcos=1` for a cosine m → 1), `tt` (τ_t 0.04), `ts` (τ_s 0.1),
- * `locals` (2, at side/2 px), `gmin` (minimum global crop scale 0.4), and the BatchNorm mode of
+ * `locals` (2, at side/2 px), `gmin` (minimum global crop scale 0.4), `flip` (0.5), `jitter`
+ * (probability 0.8), `blur` (maximum σ 2 px; 0.1 is no blur), `sol` (0.2), and the BatchNorm mode of
  * each network: `teacher=batch` (DINO's: training mode) | `running` (inference mode: the teacher
  * never updates its running statistics, so they stay at their initial values) | `student-stats`
  * (inference mode with the student's running statistics, copied after every step), and
@@ -107,6 +108,10 @@ async function main(): Promise<void> {
       localSize: side / 2,
       localCrops: num('locals', 2),
       globalScale: [num('gmin', 0.4), 1],
+      flipP: num('flip', 0.5),
+      jitterP: num('jitter', 0.8),
+      blurSigma: [0.1, num('blur', 2)],
+      solarizeP: num('sol', 0.2),
       interpolation: 'bilinear',
     }),
     optimizer: makeOptimizer(),
