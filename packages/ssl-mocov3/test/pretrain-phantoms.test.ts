@@ -19,6 +19,7 @@ import {
   SGD,
   tensorBatchSource,
 } from '@tumorxai/core';
+import { abortAndResume } from '@tumorxai/core/testing';
 import { knnEval } from '@tumorxai/eval';
 import { generatePhantomDataset, loadImageFolder } from '@tumorxai/mri-preprocess';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,57 +128,29 @@ describe('MoCo v3 pretraining on phantoms (tiny ResNet-18, wasm)', () => {
 
   it('resumes a ResNet run after an abort to bit-identical online, momentum and optimiser state', async () => {
     const data = tf.gather(images, trainIdx.slice(0, 64)) as tf.Tensor4D;
-    const options = { epochs: 2, batchSize: 16, seed: 3 };
-    const snapshot = (method: MoCoV3) => {
-      const weights = method.getWeights();
-      const { slots } = method.optimizer.getState();
-      const out = Object.fromEntries(
-        [
-          ...Object.entries(weights),
-          ...Object.entries(slots).map(([k, t]) => [`opt:${k}`, t] as const),
-        ].map(([k, t]) => [k, Array.from(t.dataSync())]),
-      );
-      tf.dispose([weights, slots]);
-      return out;
-    };
-
-    const referenceBackbone = tinyResNet(2);
-    const reference = makeMoCo(referenceBackbone, 2);
-    await pretrain(reference, tensorBatchSource(data, { seed: 4 }), options);
-    const expected = snapshot(reference);
-    expect(Object.keys(expected).some((k) => k.startsWith('momentumBackbone/'))).toBe(true);
-    reference.dispose();
-    referenceBackbone.dispose();
-
-    const dir = join(root, 'resume');
-    const firstBackbone = tinyResNet(2);
-    const first = makeMoCo(firstBackbone, 2);
-    const controller = new AbortController();
-    await expect(
-      pretrain(first, tensorBatchSource(data, { seed: 4 }), {
-        ...options,
-        checkpointDir: dir,
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.step === 3) controller.abort();
-        },
-      }),
-    ).rejects.toThrow(AbortError);
-    first.dispose();
-    firstBackbone.dispose();
-
-    // A fresh process: other initial weights, restored from the checkpoint.
-    const backbone = tinyResNet(9);
-    const resumed = makeMoCo(backbone, 2);
-    const result = await pretrain(resumed, tensorBatchSource(data, { seed: 4 }), {
-      ...options,
-      checkpointDir: dir,
-      resume: true,
+    const run = await abortAndResume({
+      create: (initSeed) => {
+        const backbone = tinyResNet(initSeed);
+        const method = makeMoCo(backbone, 2);
+        return {
+          method,
+          dispose: () => {
+            method.dispose();
+            backbone.dispose();
+          },
+        };
+      },
+      batches: () => tensorBatchSource(data, { seed: 4 }),
+      options: { epochs: 2, batchSize: 16, seed: 3 },
+      checkpointDir: join(root, 'resume'),
+      abortAtStep: 3,
+      // A fresh process: other initial weights, restored from the checkpoint.
+      seeds: { run: 2, resume: 9 },
     });
-    expect(result.resumedFrom).toBe(3);
-    expect(snapshot(resumed)).toEqual(expected);
-    resumed.dispose();
-    backbone.dispose();
+    expect(Object.keys(run.expected).some((k) => k.startsWith('momentumBackbone/'))).toBe(true);
+    expect(run.abortError).toBeInstanceOf(AbortError);
+    expect(run.resumedFrom).toBe(3);
+    expect(run.actual).toEqual(run.expected);
     data.dispose();
   });
 });

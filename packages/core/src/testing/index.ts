@@ -7,6 +7,12 @@ export { assertAllClose, type CloseOptions, type Comparison, compareArrays } fro
 export { fixturePath, fixturesDir, loadJsonFixture, loadSafetensorsFixture } from './fixtures.js';
 export { expectNoTensorLeak, type NoLeakOptions } from './leak.js';
 export {
+  type AbortAndResumeOptions,
+  type AbortAndResumeOutcome,
+  abortAndResume,
+  methodStateArrays,
+} from './resume.js';
+export {
   maxAbsDiff,
   noiseViews,
   RecordingOptimizer,
