@@ -9,7 +9,7 @@ import {
   ShapeError,
   weightsInCreationOrder,
 } from '@tumorxai/core';
-import { assertAllClose } from '@tumorxai/core/testing';
+import { assertAllClose, randomImages } from '@tumorxai/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   createDINOHead,
@@ -18,7 +18,7 @@ import {
   forwardByResolution,
   teacherTemperatureSchedule,
 } from '../src/index.js';
-import { fixedViews, randomImages, tinyBackbone } from './helpers.js';
+import { fixedViews, tinyBackbone } from './helpers.js';
 
 const headOptions = { hiddenDim: 16, bottleneckDim: 8, outputDim: 32 };
 const flat = (m: tfl.LayersModel) =>

@@ -1,6 +1,6 @@
 /**
  * Test helpers: a tiny convolutional backbone that accepts any image size (global average
- * pooling), and random images.
+ * pooling), and fixed multi-crop views (random images come from `@tumorxai/core/testing`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -33,11 +33,6 @@ export function tinyBackbone(seed = 1): tfl.LayersModel {
   x = tfl.layers.reLU().apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: x, name: 'tiny_backbone' });
-}
-
-/** Uniform random images in [0, 1]. */
-export function randomImages(n: number, side = 8, seed = 3): tf.Tensor4D {
-  return tf.tidy(() => tf.randomUniform([n, side, side, 1], 0, 1, 'float32', seed) as tf.Tensor4D);
 }
 
 /** Two global 8-px and `locals` 4-px views of a batch of 8-px images, seeded. */

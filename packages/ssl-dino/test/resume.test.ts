@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, pretrain, tensorBatchSource } from '@tumorxai/core';
+import { randomImages } from '@tumorxai/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DINO, dinoViews } from '../src/index.js';
-import { randomImages, tinyBackbone } from './helpers.js';
+import { tinyBackbone } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tumorxai-dino-resume-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
