@@ -24,15 +24,13 @@
  * Prints the k-NN trajectory and one `RESULT` line. Wall times on a shared machine are noise.
  */
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createResNet } from '@tumorxai/backbone-resnet';
 import { AdamW, cosineSchedule, createRng, initBackend, LARS, SGD } from '@tumorxai/core';
-import { knnEval } from '@tumorxai/eval';
-import { generatePhantomDataset, loadImageFolder } from '@tumorxai/mri-preprocess';
+import { loadPhantomSplit } from '@tumorxai/eval/testing';
 import { DINO, dinoViews } from '@tumorxai/ssl-dino';
 
 const args = new Map(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
@@ -68,28 +66,15 @@ async function main(): Promise<void> {
   const side = num('side', 32);
   const per = num('per', 40);
   const seed = num('seed', 1);
-  const dir = join(tmpdir(), `tumorxai-dino-phantoms-${per}`);
-  if (!existsSync(dir)) {
-    await generatePhantomDataset({ outDir: dir, imagesPerClass: per, size: 96, seed: 1 });
-  }
-  const { images, labels, classes } = await loadImageFolder(dir, { size: side });
-  const trainIdx: number[] = [];
-  const testIdx: number[] = [];
-  const seen = new Map<number, number>();
-  labels.forEach((c, i) => {
-    const k = seen.get(c) ?? 0;
-    seen.set(c, k + 1);
-    (k < per / 2 ? trainIdx : testIdx).push(i);
+  const {
+    images,
+    trainIdx,
+    knnAccuracy: knn,
+  } = await loadPhantomSplit({
+    outDir: join(tmpdir(), `tumorxai-dino-phantoms-${per}`),
+    imagesPerClass: per,
+    size: side,
   });
-  const knn = async (backbone: tfl.LayersModel): Promise<number> => {
-    const { report } = await knnEval({
-      backbone,
-      numClasses: classes.length,
-      train: { images, labels, indices: trainIdx },
-      test: { images, labels, indices: testIdx },
-    });
-    return report.accuracy;
-  };
 
   const backbone = createResNet({
     depth: 18,

@@ -20,19 +20,14 @@ import {
   tensorBatchSource,
 } from '@tumorxai/core';
 import { abortAndResume } from '@tumorxai/core/testing';
-import { knnEval } from '@tumorxai/eval';
-import { generatePhantomDataset, loadImageFolder } from '@tumorxai/mri-preprocess';
+import { loadPhantomSplit, type PhantomSplit } from '@tumorxai/eval/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MoCoV3, mocoV3Views } from '../src/index.js';
 
 const SIDE = 32;
 const PER_CLASS = 40; // 20 per class for pretraining and the k-NN memory, 20 held out
 const root = mkdtempSync(join(tmpdir(), 'tumorxai-mocov3-'));
-let images: tf.Tensor4D;
-let labels: Int32Array;
-let numClasses: number;
-const trainIdx: number[] = [];
-const testIdx: number[] = [];
+let phantoms: PhantomSplit;
 let backendBefore = '';
 
 const tinyResNet = (seed: number) =>
@@ -58,42 +53,24 @@ const makeMoCo = (backbone: tfl.LayersModel, seed: number) =>
 beforeAll(async () => {
   backendBefore = tf.getBackend();
   expect(await initBackend('wasm', { logger: null })).toBe('wasm');
-  await generatePhantomDataset({ outDir: root, imagesPerClass: PER_CLASS, size: 96, seed: 1 });
-  const data = await loadImageFolder(root, { size: SIDE });
-  images = data.images;
-  labels = data.labels;
-  numClasses = data.classes.length;
-  const seen = new Map<number, number>();
-  labels.forEach((c, i) => {
-    const k = seen.get(c) ?? 0;
-    seen.set(c, k + 1);
-    (k < PER_CLASS / 2 ? trainIdx : testIdx).push(i);
-  });
+  phantoms = await loadPhantomSplit({ outDir: root, imagesPerClass: PER_CLASS, size: SIDE });
 });
 
 afterAll(async () => {
-  images?.dispose();
+  phantoms?.images.dispose();
   rmSync(root, { recursive: true, force: true });
   await tf.setBackend(backendBefore);
 });
 
-async function knnAccuracy(backbone: tfl.LayersModel): Promise<number> {
-  const result = await knnEval({
-    backbone,
-    numClasses,
-    train: { images, labels, indices: trainIdx },
-    test: { images, labels, indices: testIdx },
-  });
-  return result.report.accuracy;
-}
+const knnAccuracy = (backbone: tfl.LayersModel) => phantoms.knnAccuracy(backbone);
 
 describe('MoCo v3 pretraining on phantoms (tiny ResNet-18, wasm)', () => {
   it('lowers the loss, beats the random-init backbone on k-NN for held-out phantoms, and does not collapse', async () => {
-    expect(numClasses).toBe(17);
+    expect(phantoms.numClasses).toBe(17);
     const backbone = tinyResNet(1);
     const randomInit = await knnAccuracy(backbone);
     const moco = makeMoCo(backbone, 1);
-    const trainImages = tf.gather(images, trainIdx) as tf.Tensor4D;
+    const trainImages = tf.gather(phantoms.images, phantoms.trainIdx) as tf.Tensor4D;
     const warnings: PretrainWarning[] = [];
     const stds: number[] = [];
     const result = await pretrain(moco, tensorBatchSource(trainImages, { seed: 1 }), {
@@ -127,7 +104,7 @@ describe('MoCo v3 pretraining on phantoms (tiny ResNet-18, wasm)', () => {
   }, 600_000); // 300 steps, about 50 s of CPU; generous for loaded CI machines
 
   it('resumes a ResNet run after an abort to bit-identical online, momentum and optimiser state', async () => {
-    const data = tf.gather(images, trainIdx.slice(0, 64)) as tf.Tensor4D;
+    const data = tf.gather(phantoms.images, phantoms.trainIdx.slice(0, 64)) as tf.Tensor4D;
     const run = await abortAndResume({
       create: (initSeed) => {
         const backbone = tinyResNet(initSeed);

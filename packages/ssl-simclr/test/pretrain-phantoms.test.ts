@@ -18,56 +18,33 @@ import {
   tensorBatchSource,
 } from '@tumorxai/core';
 import { abortAndResume } from '@tumorxai/core/testing';
-import { knnEval } from '@tumorxai/eval';
-import { generatePhantomDataset, loadImageFolder } from '@tumorxai/mri-preprocess';
+import { loadPhantomSplit, type PhantomSplit } from '@tumorxai/eval/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimCLR, simclrViews } from '../src/index.js';
 
 const SIDE = 32;
 const PER_CLASS = 40; // 20 per class for pretraining and the k-NN memory, 20 held out
 const root = mkdtempSync(join(tmpdir(), 'tumorxai-simclr-'));
-let images: tf.Tensor4D;
-let labels: Int32Array;
-let numClasses: number;
-const trainIdx: number[] = [];
-const testIdx: number[] = [];
+let phantoms: PhantomSplit;
 
 const tinyResNet = (seed: number) =>
   createResNet({ depth: 18, inputShape: [SIDE, SIDE, 1], widthMultiplier: 1 / 8, seed });
 
 beforeAll(async () => {
   expect(await initBackend('wasm')).toBe('wasm');
-  await generatePhantomDataset({ outDir: root, imagesPerClass: PER_CLASS, size: 96, seed: 1 });
-  const data = await loadImageFolder(root, { size: SIDE });
-  images = data.images;
-  labels = data.labels;
-  numClasses = data.classes.length;
-  const seen = new Map<number, number>();
-  labels.forEach((c, i) => {
-    const k = seen.get(c) ?? 0;
-    seen.set(c, k + 1);
-    (k < PER_CLASS / 2 ? trainIdx : testIdx).push(i);
-  });
+  phantoms = await loadPhantomSplit({ outDir: root, imagesPerClass: PER_CLASS, size: SIDE });
 });
 
 afterAll(() => {
-  images?.dispose();
+  phantoms?.images.dispose();
   rmSync(root, { recursive: true, force: true });
 });
 
-async function knnAccuracy(backbone: tfl.LayersModel): Promise<number> {
-  const result = await knnEval({
-    backbone,
-    numClasses,
-    train: { images, labels, indices: trainIdx },
-    test: { images, labels, indices: testIdx },
-  });
-  return result.report.accuracy;
-}
+const knnAccuracy = (backbone: tfl.LayersModel) => phantoms.knnAccuracy(backbone);
 
 describe('SimCLR pretraining on phantoms (tiny ResNet-18, wasm)', () => {
   it('lowers the loss and beats the random-init backbone on k-NN for held-out phantoms', async () => {
-    expect(numClasses).toBe(17);
+    expect(phantoms.numClasses).toBe(17);
     const backbone = tinyResNet(1);
     const randomInit = await knnAccuracy(backbone);
     // Gentler crops than the MRI default: 100 steps are a tiny budget (see views.ts).
@@ -77,7 +54,7 @@ describe('SimCLR pretraining on phantoms (tiny ResNet-18, wasm)', () => {
       temperature: 0.2,
       seed: 1,
     });
-    const trainImages = tf.gather(images, trainIdx) as tf.Tensor4D;
+    const trainImages = tf.gather(phantoms.images, phantoms.trainIdx) as tf.Tensor4D;
     const warnings: PretrainWarning[] = [];
     const result = await pretrain(simclr, tensorBatchSource(trainImages, { seed: 1 }), {
       epochs: 10,
@@ -100,7 +77,7 @@ describe('SimCLR pretraining on phantoms (tiny ResNet-18, wasm)', () => {
   });
 
   it('resumes after an abort to bit-identical weights and optimiser state', async () => {
-    const data = tf.gather(images, trainIdx.slice(0, 64)) as tf.Tensor4D;
+    const data = tf.gather(phantoms.images, phantoms.trainIdx.slice(0, 64)) as tf.Tensor4D;
     const run = await abortAndResume({
       create: (initSeed) => {
         const backbone = tinyResNet(initSeed);
@@ -128,7 +105,7 @@ describe('SimCLR pretraining on phantoms (tiny ResNet-18, wasm)', () => {
 
   it('keeps the tensor count flat across 20 train steps and after dispose', () => {
     const backbone = tinyResNet(5);
-    const batch = tf.gather(images, trainIdx.slice(0, 8)) as tf.Tensor4D;
+    const batch = tf.gather(phantoms.images, phantoms.trainIdx.slice(0, 8)) as tf.Tensor4D;
     const before = tf.memory().numTensors;
     const simclr = new SimCLR({ backbone, seed: 5 });
     simclr.trainStep(batch, { step: 0, totalSteps: 21 });
